@@ -1,0 +1,236 @@
+"""Alias definitions: the one schema and the immutable alias table.
+
+This module is pure: no configuration, no I/O.  Every alias source hands its
+raw entries to :func:`parse_aliases`, so one set of rules applies whatever
+the entries came from.
+
+An alias entry is a JSON object (or the JSON text of one)::
+
+    {"name": "gpu", "vendor_id": "10de", "product_id": "1db6",
+     "device_type": "type-PCI", "numa_policy": "preferred"}
+
+Parsing a list of entries gives an :class:`AliasTable`, a read-only mapping
+of alias name to :class:`Alias` ``(numa_policy, specs)``.  Entries that share
+a name are OR-ed: their specs are kept in order.
+"""
+
+import collections
+import collections.abc
+import json
+import types
+
+import jsonschema
+from oslo_utils import strutils
+
+from nova_pci_alias import exception
+
+#: The NUMA affinity policies an alias or a flavor may ask for.
+NUMA_POLICIES = ('required', 'legacy', 'preferred', 'socket')
+#: The policy of an alias entry that names none.
+DEFAULT_NUMA_POLICY = 'legacy'
+#: The device types an alias entry may ask for.
+DEVICE_TYPES = ('type-PCI', 'type-PF', 'type-VF')
+
+_HEX4 = {'type': 'string', 'pattern': '^[0-9a-fA-F]{4}$',
+         'minLength': 4, 'maxLength': 4}
+
+#: The JSON schema of one alias entry (JSON Schema draft 7).  ``minLength``
+#: and ``maxLength`` on the IDs refuse a trailing newline, which a ``$`` in
+#: the pattern alone would let through.
+ALIAS_ENTRY_SCHEMA = types.MappingProxyType({
+    '$schema': 'http://json-schema.org/draft-07/schema#',
+    'type': 'object',
+    'additionalProperties': False,
+    'required': ['name'],
+    'properties': {
+        'name': {'type': 'string', 'minLength': 1, 'maxLength': 256},
+        'vendor_id': _HEX4,
+        'product_id': _HEX4,
+        'device_type': {'type': 'string', 'enum': list(DEVICE_TYPES)},
+        'numa_policy': {'type': 'string', 'enum': list(NUMA_POLICIES)},
+        'capability_type': {'type': 'string', 'enum': ['pci']},
+        'resource_class': {'type': 'string'},
+        'traits': {'type': 'string'},
+        'live_migratable': {'type': 'string'},
+    },
+})
+
+# Built once per process: building a validator is most of the cost of
+# validating a small object.
+_VALIDATOR = jsonschema.Draft7Validator(dict(ALIAS_ENTRY_SCHEMA))
+
+_MULTIPLE_SPECS_MSG = (
+    'The PCI alias(es) %s have multiple specs but '
+    '[filter_scheduler]pci_in_placement is True. The PCI in Placement '
+    'feature only supports one spec per alias. You can assign the same '
+    'resource_class to multiple [pci]device_spec matchers to allow using '
+    'different devices for the same alias.')
+_MISSING_IDS_MSG = (
+    'The PCI alias(es) %s does not have vendor_id and product_id fields set.')
+_MISSING_IDS_OR_RC_MSG = (
+    'The PCI alias(es) %s does not have vendor_id and product_id fields set '
+    'or resource_class field set.')
+
+
+Alias = collections.namedtuple('Alias', ['numa_policy', 'specs'])
+Alias.__doc__ = """One alias of the table.
+
+``numa_policy`` is the alias's NUMA affinity policy; ``specs`` is a tuple of
+read-only device specs (mappings), any of which satisfies a request.
+"""
+
+
+class AliasTable(collections.abc.Mapping):
+    """A validated, read-only alias table: name -> :class:`Alias`.
+
+    ``entries`` holds the entries the table was built from, as read-only
+    mappings with their names stripped, in order; a source or a tool that
+    must hand the table on (as JSON, say) uses them.
+    """
+
+    __slots__ = ('_aliases', 'entries')
+
+    def __init__(self, aliases, entries):
+        self._aliases = aliases
+        self.entries = entries
+
+    def __getitem__(self, name):
+        return self._aliases[name]
+
+    def __contains__(self, name):
+        return name in self._aliases
+
+    def __iter__(self):
+        return iter(self._aliases)
+
+    def __len__(self):
+        return len(self._aliases)
+
+    def __repr__(self):
+        return 'AliasTable(%r)' % (self._aliases,)
+
+
+def _reject_constant(name):
+    raise ValueError('%s is not valid JSON' % name)
+
+
+def _invalid(reason, position=None):
+    exc = exception.PciInvalidAlias(reason=reason)
+    exc.position = position
+    return exc
+
+
+def decode_entry(definition, position=None):
+    """Return a new dict holding one alias entry, not yet validated.
+
+    :param definition: a mapping, or the JSON text of an object.
+    :param position: the entry's index, kept on the error raised.
+    :raises nova_pci_alias.exception.PciInvalidAlias: not JSON, or neither
+        a mapping nor text.
+    """
+    if isinstance(definition, collections.abc.Mapping):
+        return dict(definition)
+    if isinstance(definition, (str, bytes, bytearray)):
+        try:
+            return json.loads(definition, parse_constant=_reject_constant)
+        except (ValueError, RecursionError) as exc:
+            # JSONDecodeError and UnicodeDecodeError are ValueErrors.
+            raise _invalid(str(exc) or type(exc).__name__, position)
+    raise _invalid('an alias entry must be a JSON object or the JSON text '
+                   'of one, not %s' % type(definition).__name__, position)
+
+
+def _load_entry(definition, position):
+    """Return a fresh, validated dict for one definition."""
+    entry = decode_entry(definition, position)
+    error = jsonschema.exceptions.best_match(_VALIDATOR.iter_errors(entry))
+    if error is not None:
+        reason = error.message
+        if error.absolute_path:
+            reason += ' (field %r)' % '/'.join(
+                str(p) for p in error.absolute_path)
+        raise _invalid(reason, position)
+    name = entry['name'].strip()
+    if not name:
+        raise _invalid('alias name %r is empty once surrounding whitespace '
+                       'is removed' % entry['name'], position)
+    if ':' in name or ',' in name:
+        raise _invalid("alias name %r contains ':' or ',' and so could never "
+                       "be requested by a flavor" % name, position)
+    entry['name'] = name
+    live_migratable = entry.get('live_migratable')
+    if live_migratable is not None:
+        try:
+            flag = strutils.bool_from_string(live_migratable, strict=True)
+        except ValueError as exc:
+            raise _invalid('%s (field \'live_migratable\')' % exc, position)
+        entry['live_migratable'] = 'true' if flag else 'false'
+    return entry
+
+
+def _spec_of(entry):
+    spec = {k: v for k, v in entry.items()
+            if k not in ('name', 'numa_policy', 'device_type')}
+    if 'device_type' in entry:
+        spec['dev_type'] = entry['device_type']
+    return spec
+
+
+def parse_aliases(definitions, *, pci_in_placement=False):
+    """Validate alias entries and build the alias table from them.
+
+    :param definitions: an iterable of alias entries, in order: each a
+        mapping or the JSON text of an object.  Not modified.
+    :param pci_in_placement: apply the rules of Nova's PCI in Placement
+        feature (one spec per alias; a ``resource_class`` may stand in for
+        the vendor and product IDs).
+    :returns: an :class:`AliasTable`.
+    :raises nova_pci_alias.exception.PciInvalidAlias: for the first invalid
+        entry in order (its ``position`` says which), else for the first
+        failed whole-table check.  No table is returned in that case.
+    """
+    aliases = {}
+    entries = []
+    for position, definition in enumerate(definitions):
+        entry = _load_entry(definition, position)
+        name = entry['name']
+        numa_policy = entry.get('numa_policy', DEFAULT_NUMA_POLICY)
+        spec = _spec_of(entry)
+        known = aliases.get(name)
+        if known is None:
+            aliases[name] = (numa_policy, [spec])
+        else:
+            if known[0] != numa_policy:
+                raise _invalid("NUMA policy mismatch for alias '%s'" % name,
+                               position)
+            if known[1][0].get('dev_type') != spec.get('dev_type'):
+                raise _invalid("Device type mismatch for alias '%s'" % name,
+                               position)
+            known[1].append(spec)
+        entries.append(types.MappingProxyType(entry))
+
+    if pci_in_placement:
+        multiple = [name for name, (_, specs) in aliases.items()
+                    if len(specs) > 1]
+        if multiple:
+            raise exception.PciInvalidAlias(
+                _MULTIPLE_SPECS_MSG % ','.join(multiple))
+
+    missing = set()
+    for name, (_, specs) in aliases.items():
+        for spec in specs:
+            if 'vendor_id' in spec and 'product_id' in spec:
+                continue
+            if pci_in_placement and 'resource_class' in spec:
+                continue
+            missing.add(name)
+    if missing:
+        template = (_MISSING_IDS_OR_RC_MSG if pci_in_placement
+                    else _MISSING_IDS_MSG)
+        raise exception.PciInvalidAlias(template % ','.join(sorted(missing)))
+
+    frozen = {
+        name: Alias(policy, tuple(types.MappingProxyType(s) for s in specs))
+        for name, (policy, specs) in aliases.items()
+    }
+    return AliasTable(frozen, tuple(entries))

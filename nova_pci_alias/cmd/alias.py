@@ -1,0 +1,147 @@
+"""``nova-pci-alias``: inspect and try out the configured alias table.
+
+Sub-commands::
+
+    nova-pci-alias [--config-file F] list
+    nova-pci-alias [--config-file F] show NAME
+    nova-pci-alias [--config-file F] translate SPEC [--affinity-policy P]
+    nova-pci-alias [--config-file F] validate
+
+Exit codes: 0 success; 1 an invalid alias definition; 2 a usage or
+configuration error; 3 an alias source that cannot be read or is not
+installed; 4 a bad request (unknown alias name, malformed extra spec, bad
+NUMA policy).  Errors are one line on standard error.
+"""
+
+import sys
+
+from oslo_config import cfg
+from oslo_log import log as logging
+from oslo_serialization import jsonutils
+
+from nova_pci_alias import alias
+from nova_pci_alias import exception
+from nova_pci_alias import registry as registry_mod
+from nova_pci_alias import request
+
+EXIT_OK = 0
+EXIT_INVALID_ALIAS = 1
+EXIT_USAGE = 2
+EXIT_SOURCE = 3
+EXIT_BAD_REQUEST = 4
+
+_EXIT_CODES = (
+    (exception.PciInvalidAlias, EXIT_INVALID_ALIAS),
+    (exception.AliasSourceNotFound, EXIT_SOURCE),
+    (exception.AliasSourceError, EXIT_SOURCE),
+    (exception.AliasSourceNotLoaded, EXIT_SOURCE),
+    (exception.PciRequestAliasNotDefined, EXIT_BAD_REQUEST),
+    (exception.InvalidAliasSpec, EXIT_BAD_REQUEST),
+    (exception.InvalidPCINUMAAffinity, EXIT_BAD_REQUEST),
+)
+
+
+def _dump(value):
+    return jsonutils.dumps(value, indent=2, sort_keys=True)
+
+
+def _plain(alias_):
+    return {'numa_policy': alias_.numa_policy,
+            'specs': [dict(spec) for spec in alias_.specs]}
+
+
+def do_list(conf, table, out):
+    for name in table:
+        numa_policy, specs = table[name]
+        out.write('%s\t%s\t%s\n' % (
+            name, numa_policy,
+            jsonutils.dumps([dict(s) for s in specs], sort_keys=True)))
+
+
+def do_show(conf, table, out):
+    name = conf.command.name
+    if name not in table:
+        raise exception.PciRequestAliasNotDefined(alias=name)
+    out.write(_dump(dict(name=name, **_plain(table[name]))) + '\n')
+
+
+def do_translate(conf, table, out):
+    requests = request.translate_alias_to_requests(
+        conf.command.alias_spec, conf.command.affinity_policy,
+        aliases=table)
+    out.write(_dump(requests) + '\n')
+
+
+def do_validate(conf, table, out):
+    out.write('OK: %d aliases (%d entries) from sources %s\n' % (
+        len(table), len(table.entries), ', '.join(conf.pci_alias.sources)))
+
+
+def _add_parsers(subparsers):
+    parser = subparsers.add_parser(
+        'list', help='List every alias: name, NUMA policy and specs.')
+    parser.set_defaults(func=do_list)
+
+    parser = subparsers.add_parser('show', help='Show one alias as JSON.')
+    parser.add_argument('name', help='The alias name.')
+    parser.set_defaults(func=do_show)
+
+    parser = subparsers.add_parser(
+        'translate',
+        help='Print the PCI requests of a pci_passthrough:alias value as '
+             'JSON.')
+    parser.add_argument('alias_spec', metavar='SPEC',
+                        help='The extra spec value, e.g. "gpu:2,nic:1".')
+    parser.add_argument('--affinity-policy', dest='affinity_policy',
+                        choices=alias.NUMA_POLICIES,
+                        help='A NUMA policy that overrides each alias\'s '
+                             'own, as a flavor or image may.')
+    parser.set_defaults(func=do_translate)
+
+    parser = subparsers.add_parser(
+        'validate',
+        help='Read every configured source and validate the merged table; '
+             'exit 0 when it is valid.')
+    parser.set_defaults(func=do_validate)
+
+
+command_opt = cfg.SubCommandOpt('command', title='Commands',
+                                handler=_add_parsers,
+                                help='What to do.')
+
+
+def _exit_code(exc):
+    for cls, code in _EXIT_CODES:
+        if isinstance(exc, cls):
+            return code
+    return EXIT_SOURCE
+
+
+def main(argv=None, conf=None, out=None, err=None):
+    """Run the command; return its exit code."""
+    conf = cfg.ConfigOpts() if conf is None else conf
+    out = sys.stdout if out is None else out
+    err = sys.stderr if err is None else err
+    conf.register_cli_opt(command_opt)
+    logging.register_options(conf)
+    try:
+        conf(sys.argv[1:] if argv is None else argv,
+             project='nova', prog='nova-pci-alias')
+    except cfg.Error as exc:
+        err.write('nova-pci-alias: error: %s\n' % exc)
+        return EXIT_USAGE
+    logging.setup(conf, 'nova-pci-alias')
+    try:
+        table = registry_mod.AliasRegistry(conf).get_table()
+        conf.command.func(conf, table, out)
+    except exception.NovaPciAliasException as exc:
+        err.write('nova-pci-alias: error: %s\n' % exc)
+        return _exit_code(exc)
+    except cfg.Error as exc:
+        err.write('nova-pci-alias: error: %s\n' % exc)
+        return EXIT_USAGE
+    return EXIT_OK
+
+
+if __name__ == '__main__':
+    sys.exit(main())

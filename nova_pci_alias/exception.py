@@ -1,0 +1,105 @@
+"""The errors of nova_pci_alias.
+
+Every error raised on purpose by this package derives from
+:class:`NovaPciAliasException`.  The classes that Nova also has keep Nova's
+names, keyword arguments and message texts, so code written for Nova's
+``nova.exception`` can catch and print them unchanged: each class has a
+``msg_fmt`` filled from the keyword arguments, and a positional message
+replaces the whole text.
+"""
+
+
+class NovaPciAliasException(Exception):
+    """Base class of every error raised by nova_pci_alias.
+
+    :param message: if given, the whole message, used as it is.
+    :param kwargs: values for the class's ``msg_fmt``; they are also kept
+        on the instance as ``kwargs``.
+    """
+
+    msg_fmt = 'An unknown error occurred.'
+
+    def __init__(self, message=None, **kwargs):
+        self.kwargs = kwargs
+        if message is None:
+            try:
+                message = self.msg_fmt % kwargs
+            except (KeyError, TypeError, ValueError):
+                # A caller forgot an argument: show the template and what was
+                # given rather than failing while reporting another failure.
+                message = '%s (%s)' % (self.msg_fmt, kwargs)
+        self.message = str(message)
+        super().__init__(self.message)
+
+    def __str__(self):
+        return self.message
+
+
+class PciInvalidAlias(NovaPciAliasException):
+    """An alias definition, or a whole alias table, is invalid.
+
+    ``position`` is the 0-based index of the offending entry in the list
+    handed to :func:`nova_pci_alias.parse_aliases`, or None when the error is
+    about the table as a whole.
+    """
+
+    msg_fmt = 'Invalid PCI alias definition: %(reason)s'
+    position = None
+
+
+class PciRequestAliasNotDefined(NovaPciAliasException):
+    """A flavor asks for an alias name that the alias table does not have."""
+
+    msg_fmt = 'PCI alias %(alias)s is not defined'
+
+
+class InvalidAliasSpec(NovaPciAliasException, ValueError):
+    """A ``pci_passthrough:alias`` extra spec is malformed.
+
+    Also a :class:`ValueError`, which is what Nova raises for some of these.
+    """
+
+    msg_fmt = ('Invalid PCI alias request %(item)r in %(alias_spec)r: '
+               'expected NAME:COUNT[,NAME:COUNT...] where COUNT is a whole '
+               'number of at least 1')
+
+
+class ImagePCINUMAPolicyForbidden(NovaPciAliasException):
+    """An image asks for a PCI NUMA policy other than its flavor's."""
+
+    msg_fmt = ("Image property 'hw_pci_numa_affinity_policy' is not "
+               "permitted to override the 'hw:pci_numa_affinity_policy' "
+               "flavor extra spec.")
+
+
+class InvalidPCINUMAAffinity(NovaPciAliasException):
+    """A PCI NUMA affinity policy is not one of the known policies."""
+
+    msg_fmt = 'Invalid PCI NUMA affinity configured: %(policy)s'
+
+
+class InvalidStashedRequests(NovaPciAliasException):
+    """PCI requests kept in instance system metadata cannot be read."""
+
+    msg_fmt = ('Cannot read the PCI requests stored under system metadata '
+               'key %(key)r: %(reason)s')
+
+
+class AliasSourceError(NovaPciAliasException):
+    """An alias source could not produce its entries."""
+
+    msg_fmt = 'PCI alias source %(source)r failed: %(reason)s'
+
+
+class AliasSourceNotFound(NovaPciAliasException):
+    """A configured alias source name has no installed plugin."""
+
+    msg_fmt = ('PCI alias source %(name)r is not installed: no entry point '
+               'of that name in namespace %(namespace)r. Installed sources: '
+               '%(installed)s')
+
+
+class AliasSourceNotLoaded(NovaPciAliasException):
+    """The alias table has never been loaded and cannot be loaded now."""
+
+    msg_fmt = 'No PCI alias table is available: %(reason)s'

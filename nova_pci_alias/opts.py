@@ -1,0 +1,66 @@
+"""The options of nova_pci_alias, and ``list_opts()`` for the generator.
+
+Options of the registry live here, in ``[pci_alias]``; each alias source
+declares its own group's options through
+:meth:`nova_pci_alias.sources.AliasSource.list_opts`, which
+:func:`list_opts` collects from every installed source.
+"""
+
+import copy
+
+from oslo_config import cfg
+import stevedore
+
+from nova_pci_alias import sources
+
+GROUP = 'pci_alias'
+
+alias_group = cfg.OptGroup(
+    GROUP,
+    title='PCI alias sources',
+    help='Where PCI alias definitions come from, and how often they are '
+         'checked for changes.')
+
+registry_opts = [
+    cfg.ListOpt(
+        'sources',
+        default=['config'],
+        help='The alias sources to read, in order of precedence: when two '
+             'sources define the same alias name, the first one listed '
+             'owns it and the other definition is ignored (and logged). '
+             'Each name is a plugin in the "nova_pci_alias.sources" '
+             'namespace; this package ships "config".'),
+    cfg.IntOpt(
+        'refresh_interval',
+        default=60,
+        min=0,
+        help='Seconds between checks of the sources for changes. A source '
+             'is read again only when its change token differs; a source '
+             'that offers no token is read again at each check. 0 checks '
+             'on every lookup. A failed check keeps the last good table.'),
+    cfg.BoolOpt(
+        'pci_in_placement',
+        default=False,
+        help='Validate aliases with the rules of PCI in Placement: one '
+             'spec per alias, and a resource_class may stand in for '
+             'vendor_id and product_id. Set it to the value of Nova\'s '
+             '[filter_scheduler] pci_in_placement.'),
+]
+
+
+def register_opts(conf):
+    """Register the registry's options on ``conf``."""
+    conf.register_group(alias_group)
+    conf.register_opts(registry_opts, group=alias_group)
+
+
+def list_opts():
+    """Return every option of this package and its installed sources.
+
+    The ``oslo.config.opts`` entry point, for ``oslo-config-generator``.
+    """
+    result = [(alias_group, copy.deepcopy(registry_opts))]
+    manager = stevedore.ExtensionManager(sources.NAMESPACE)
+    for name in sorted(manager.names()):
+        result.extend(manager[name].plugin.list_opts())
+    return result

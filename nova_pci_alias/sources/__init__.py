@@ -1,0 +1,70 @@
+"""The alias source plugin interface.
+
+An *alias source* yields raw alias entries: the ``config`` source reads
+``[pci] alias`` from the configuration, others read a database or a remote
+document.  Sources are plugins, found through the stevedore namespace
+:data:`NAMESPACE`; a deployer lists the ones to use, in order::
+
+    [pci_alias]
+    sources = config, database
+
+A third party adds a source by declaring an entry point in that namespace for
+a subclass of :class:`AliasSource`; nothing here needs to change.  Sources
+never validate entries on their own terms: the registry validates the merged
+list of every source with :func:`nova_pci_alias.parse_aliases`.
+"""
+
+import abc
+
+#: The stevedore namespace alias source plugins are registered in.
+NAMESPACE = 'nova_pci_alias.sources'
+
+
+class AliasSource(metaclass=abc.ABCMeta):
+    """A supplier of alias entries.
+
+    The registry creates each configured source once, as
+    ``SourceClass(conf)``.  The constructor registers the source's own
+    options (in a group of its own) and must not do I/O: the first
+    :meth:`entries` call is where a source first reaches its backend.
+
+    :param conf: the :class:`oslo_config.cfg.ConfigOpts` to read options
+        from.
+    """
+
+    def __init__(self, conf):
+        self.conf = conf
+
+    @abc.abstractmethod
+    def entries(self):
+        """Return this source's alias entries, in order.
+
+        :returns: a list of alias entries, each a dict or the JSON text of
+            an object, exactly as defined in the alias schema.  Entries are
+            not validated here.
+        :raises nova_pci_alias.exception.AliasSourceError: the entries
+            cannot be read now.  The message must say which backend failed
+            (without secrets) and why.
+        """
+
+    def change_token(self):
+        """Return a cheap token that changes whenever the entries change.
+
+        The registry calls this on each refresh and reads :meth:`entries`
+        again only when the token differs from the last one.  A source that
+        cannot tell cheaply returns None (the default), and is read again on
+        every refresh.
+
+        :returns: a hashable, comparable value, or None.
+        :raises nova_pci_alias.exception.AliasSourceError: the backend cannot
+            be reached.
+        """
+        return None
+
+    @classmethod
+    def list_opts(cls):
+        """Return this source's options for the sample configuration.
+
+        :returns: a list of ``(group_name, [Opt, ...])`` tuples.
+        """
+        return []
