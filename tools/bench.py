@@ -1,0 +1,90 @@
+#!/usr/bin/env python3
+"""Print how fast nova_pci_alias parses aliases and translates extra specs.
+
+Figures only: nothing is asserted.  Each figure is the best of several
+repeats, so that a busy machine inflates it as little as possible.
+
+    python tools/bench.py [--repeat N]
+"""
+
+import argparse
+import json
+import timeit
+
+from oslo_config import cfg
+
+import nova_pci_alias
+from nova_pci_alias import registry
+from nova_pci_alias import request
+
+
+def make_entries(count):
+    """Return ``count`` distinct, valid alias entries as JSON text."""
+    policies = ('legacy', 'preferred', 'required', 'socket')
+    return [json.dumps({
+        'name': 'alias-%05d' % i,
+        'vendor_id': '%04x' % (0x1000 + i % 0xe000),
+        'product_id': '%04x' % (i % 0x10000),
+        'device_type': ('type-PCI', 'type-PF', 'type-VF')[i % 3],
+        'numa_policy': policies[i % 4],
+    }) for i in range(count)]
+
+
+def best_time(func, number, repeat):
+    """Best seconds per call of ``func`` over ``repeat`` runs of ``number``."""
+    return min(timeit.repeat(func, number=number, repeat=repeat)) / number
+
+
+def bench_parse(repeat):
+    rows = []
+    for count in (10, 100, 1000, 10000):
+        entries = make_entries(count)
+        number = max(1, 20000 // count)
+        seconds = best_time(lambda: nova_pci_alias.parse_aliases(entries),
+                            number, repeat)
+        rows.append(('parse %d aliases' % count, seconds * 1e3, 'ms',
+                     seconds / count * 1e6, 'us/alias'))
+    return rows
+
+
+def bench_translate(repeat):
+    entries = make_entries(100)
+    table = nova_pci_alias.parse_aliases(entries)
+    spec = 'alias-00007:2,alias-00042:1'
+    number = 20000
+    direct = best_time(
+        lambda: request.translate_alias_to_requests(spec, aliases=table),
+        number, repeat)
+
+    conf = cfg.ConfigOpts()
+    reg = registry.AliasRegistry(conf)
+    conf.set_override('alias', entries, group='pci')
+    reg.get_table()
+    via_registry = best_time(
+        lambda: request.translate_alias_to_requests(
+            spec, aliases=reg.get_table()),
+        number, repeat)
+    return [
+        ('translate 2-alias spec, 100 aliases (table given)',
+         direct * 1e6, 'us/call', None, None),
+        ('translate 2-alias spec, 100 aliases (config registry)',
+         via_registry * 1e6, 'us/call', via_registry / direct, 'x direct'),
+    ]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--repeat', type=int, default=5,
+                        help='repeats per figure; the best is shown')
+    args = parser.parse_args()
+    rows = bench_parse(args.repeat) + bench_translate(args.repeat)
+    width = max(len(row[0]) for row in rows)
+    for label, value, unit, extra, extra_unit in rows:
+        line = '%-*s %10.3f %-8s' % (width, label, value, unit)
+        if extra is not None:
+            line += ' %8.2f %s' % (extra, extra_unit)
+        print(line)
+
+
+if __name__ == '__main__':
+    main()
