@@ -59,7 +59,7 @@ def do_list(conf, table, out):
 
 
 def do_show(conf, table, out):
-    name = conf.command.name
+    name = conf.command.alias_name
     if name not in table:
         raise exception.PciRequestAliasNotDefined(alias=name)
     out.write(_dump(dict(name=name, **_plain(table[name]))) + '\n')
@@ -83,7 +83,8 @@ def _add_parsers(subparsers):
     parser.set_defaults(func=do_list)
 
     parser = subparsers.add_parser('show', help='Show one alias as JSON.')
-    parser.add_argument('name', help='The alias name.')
+    parser.add_argument('alias_name', metavar='NAME',
+                        help='The alias name.')
     parser.set_defaults(func=do_show)
 
     parser = subparsers.add_parser(

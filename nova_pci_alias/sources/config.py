@@ -24,8 +24,7 @@ alias_opt = cfg.MultiStrOpt(
     default=[],
     deprecated_name='pci_alias',
     deprecated_group='DEFAULT',
-    help="""
-A PCI alias: a JSON object naming a kind of PCI device that a flavor can ask
+    help="""A PCI alias: a JSON object naming a kind of PCI device that a flavor can ask
 for with its ``pci_passthrough:alias`` extra spec. Give the option once per
 entry. Entries that share a name are alternatives of one alias. Keys:
 
@@ -43,8 +42,7 @@ Example::
   alias = {"name": "gpu", "vendor_id": "10de", "product_id": "1db6"}
 
 This option is read by the ``config`` alias source, which is used when
-``[pci_alias] sources`` names it.
-""")
+``[pci_alias] sources`` names it.""")
 
 
 class ConfigSource(sources.AliasSource):
