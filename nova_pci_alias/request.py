@@ -122,15 +122,21 @@ translate_alias_to_requests = _translate_alias_to_requests
 
 
 def _lookup(obj, key, default=None):
-    """Item or attribute access, whichever ``obj`` offers."""
+    """Read ``key`` from a mapping, a dict-like object or plain attributes.
+
+    Objects with a ``get(key, default)`` method (dicts, and the versioned
+    objects Nova passes around) are asked through it, so a field that is
+    not set reads as ``default``; anything else through ``getattr``.
+    """
     if obj is None:
         return default
-    if isinstance(obj, collections.abc.Mapping):
-        return obj.get(key, default)
-    try:
-        return obj[key]
-    except (KeyError, TypeError, IndexError):
-        return getattr(obj, key, default)
+    getter = getattr(obj, 'get', None)
+    if callable(getter):
+        try:
+            return getter(key, default)
+        except TypeError:
+            pass
+    return getattr(obj, key, default)
 
 
 def get_pci_requests_from_flavor(flavor, affinity_policy=None, *,

@@ -24,7 +24,8 @@ alias_opt = cfg.MultiStrOpt(
     default=[],
     deprecated_name='pci_alias',
     deprecated_group='DEFAULT',
-    help="""A PCI alias: a JSON object naming a kind of PCI device that a flavor can ask
+    help="""\
+A PCI alias: a JSON object naming a kind of PCI device that a flavor can ask
 for with its ``pci_passthrough:alias`` extra spec. Give the option once per
 entry. Entries that share a name are alternatives of one alias. Keys:
 
