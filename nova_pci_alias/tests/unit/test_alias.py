@@ -1,6 +1,7 @@
 """Tests of the alias schema and parse_aliases() (SPEC section 1)."""
 
 import json
+import operator
 
 from oslotest import base
 
@@ -353,11 +354,12 @@ class TestTable(ParseTestCase):
 
     def test_table_is_read_only(self):
         table = self.parse(entry())
-        self.assertRaises(TypeError, table.__setitem__, 'x', None)
+        self.assertRaises(TypeError, operator.setitem, table, 'x', None)
 
     def test_specs_are_read_only(self):
         spec = self.parse(entry())['gpu'].specs[0]
-        self.assertRaises(TypeError, spec.__setitem__, 'vendor_id', 'ffff')
+        self.assertRaises(TypeError, operator.setitem, spec, 'vendor_id',
+                          'ffff')
 
     def test_alias_is_a_named_pair(self):
         policy, specs = self.parse(entry(numa_policy='socket'))['gpu']
