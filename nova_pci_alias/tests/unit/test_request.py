@@ -82,8 +82,6 @@ class TestGrammar(base.BaseTestCase):
 
 class TestMalformed(base.BaseTestCase):
 
-    scenarios = None
-
     def assertMalformed(self, alias_spec, item):
         exc = self.assertRaises(exception.InvalidAliasSpec, translate,
                                 alias_spec)
