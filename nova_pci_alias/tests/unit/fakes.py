@@ -1,0 +1,71 @@
+"""Test doubles and fixtures shared by the unit tests."""
+
+import fixtures
+from oslo_config import cfg
+from oslo_config import fixture as config_fixture
+
+from nova_pci_alias import opts
+from nova_pci_alias import registry
+from nova_pci_alias import sources
+
+
+def entry(name, product_id='1db6', **fields):
+    """A valid alias entry dict."""
+    value = {'name': name, 'vendor_id': '10de', 'product_id': product_id}
+    value.update(fields)
+    return value
+
+
+class FakeSource(sources.AliasSource):
+    """An in-memory alias source whose behaviour the test controls.
+
+    ``entries_list`` is what :meth:`entries` returns; ``token`` what
+    :meth:`change_token` returns; ``error``, when set, is raised by both.
+    """
+
+    def __init__(self, conf=None, entries_list=(), token=0):
+        super().__init__(conf)
+        self.entries_list = list(entries_list)
+        self.token = token
+        self.error = None
+        self.reads = 0
+
+    def change_token(self):
+        if self.error is not None:
+            raise self.error
+        return self.token
+
+    def entries(self):
+        self.reads += 1
+        if self.error is not None:
+            raise self.error
+        return list(self.entries_list)
+
+    def set_entries(self, entries_list):
+        """Change the entries, and the token with them."""
+        self.entries_list = list(entries_list)
+        self.token = (self.token or 0) + 1
+
+
+class ConfFixture(fixtures.Fixture):
+    """A fresh ConfigOpts with the registry's options registered.
+
+    ``self.conf`` is the ConfigOpts; ``self.config`` sets overrides.
+    """
+
+    def _setUp(self):
+        self.conf = cfg.ConfigOpts()
+        self.fixture = self.useFixture(config_fixture.Config(self.conf))
+        opts.register_opts(self.conf)
+        self.conf([], default_config_files=[], default_config_dirs=[])
+
+    def config(self, **kwargs):
+        self.fixture.config(**kwargs)
+
+
+class ProcessRegistryFixture(fixtures.Fixture):
+    """Forget the process-wide registry before and after a test."""
+
+    def _setUp(self):
+        registry.reset_registry()
+        self.addCleanup(registry.reset_registry)

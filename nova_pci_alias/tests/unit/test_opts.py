@@ -1,0 +1,21 @@
+"""Tests of list_opts(), the oslo-config-generator entry point."""
+
+from oslotest import base
+
+from nova_pci_alias import opts
+
+
+class TestListOpts(base.BaseTestCase):
+
+    def options(self):
+        return {(str(group), opt.name) for group, group_opts
+                in opts.list_opts() for opt in group_opts}
+
+    def test_registry_options(self):
+        expected = {('pci_alias', 'sources'),
+                    ('pci_alias', 'refresh_interval'),
+                    ('pci_alias', 'pci_in_placement')}
+        self.assertEqual(set(), expected - self.options())
+
+    def test_installed_config_source_options(self):
+        self.assertIn(('pci', 'alias'), self.options())

@@ -1,0 +1,376 @@
+"""Tests of the alias registry: merging, caching, refreshing, failing."""
+
+import threading
+
+import fixtures
+from oslotest import base
+
+from nova_pci_alias import exception
+from nova_pci_alias import registry
+from nova_pci_alias import request
+from nova_pci_alias.tests.unit import fakes
+from nova_pci_alias.tests.unit.fakes import entry
+
+
+class RegistryTestCase(base.BaseTestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.conf_fixture = self.useFixture(fakes.ConfFixture())
+        self.conf = self.conf_fixture.conf
+        self.logger = self.useFixture(fixtures.FakeLogger(
+            name='nova_pci_alias.registry'))
+        self.now = 1000.0
+        self.useFixture(fixtures.MockPatch(
+            'nova_pci_alias.registry.time.monotonic',
+            side_effect=lambda: self.now))
+
+    def make(self, *sources, **overrides):
+        """A registry over the given FakeSources, named s1, s2, ..."""
+        if overrides:
+            self.conf_fixture.config(group='pci_alias', **overrides)
+        return registry.AliasRegistry(
+            self.conf, [('s%d' % (i + 1), src)
+                        for i, src in enumerate(sources)])
+
+    def source(self, *entries, **kwargs):
+        return fakes.FakeSource(self.conf, entries, **kwargs)
+
+
+class TestMerge(RegistryTestCase):
+
+    def test_entries_of_every_source(self):
+        reg = self.make(self.source(entry('a')), self.source(entry('b')))
+        self.assertEqual(['a', 'b'], list(reg.get_table()))
+
+    def test_first_source_owns_a_name(self):
+        reg = self.make(self.source(entry('a', '0001')),
+                        self.source(entry('a', '0002')))
+        self.assertEqual(['0001'], [s['product_id'] for s in
+                                    reg.get_table()['a'].specs])
+
+    def test_entries_of_one_source_are_ored(self):
+        reg = self.make(self.source(entry('a', '0001'), entry('a', '0002')),
+                        self.source(entry('a', '0003')))
+        self.assertEqual(['0001', '0002'], [s['product_id'] for s in
+                                            reg.get_table()['a'].specs])
+
+    def test_shadowing_is_logged(self):
+        reg = self.make(self.source(entry('a')),
+                        self.source('{"name": " a ", "vendor_id": "x"}'))
+        reg.get_table()
+        self.assertIn("PCI alias 'a' from source 's2' is shadowed by the "
+                      "definition from source 's1'", self.logger.output)
+
+    def test_a_shadowed_invalid_entry_is_ignored(self):
+        reg = self.make(self.source(entry('a')),
+                        self.source(entry('a', vendor_id='bad')))
+        self.assertEqual(['a'], list(reg.get_table()))
+
+    def test_json_text_entries(self):
+        reg = self.make(self.source('{"name": "a", "vendor_id": "10de", '
+                                    '"product_id": "1db6"}'))
+        self.assertEqual(['a'], list(reg.get_table()))
+
+    def test_invalid_entry_names_the_source_and_position(self):
+        reg = self.make(self.source(entry('a')),
+                        self.source(entry('b'), entry('c', colour='red')))
+        exc = self.assertRaises(exception.PciInvalidAlias, reg.get_table)
+        self.assertIn("[alias source 's2', entry 2]", str(exc))
+
+    def test_invalid_json_names_the_source_and_position(self):
+        reg = self.make(self.source('{"name": '))
+        exc = self.assertRaises(exception.PciInvalidAlias, reg.get_table)
+        self.assertIn("[alias source 's1', entry 1]", str(exc))
+
+    def test_merged_table_is_validated_as_a_whole(self):
+        reg = self.make(self.source(entry('a', '0001')),
+                        self.source({'name': 'b', 'product_id': '0001'}))
+        exc = self.assertRaises(exception.PciInvalidAlias, reg.get_table)
+        self.assertEqual('The PCI alias(es) b does not have vendor_id and '
+                         'product_id fields set.', str(exc))
+
+    def test_pci_in_placement_option(self):
+        reg = self.make(self.source(entry('a', '0001'), entry('a', '0002')),
+                        pci_in_placement=True)
+        exc = self.assertRaises(exception.PciInvalidAlias, reg.get_table)
+        self.assertIn('have multiple specs', str(exc))
+
+    def test_no_sources_give_an_empty_table(self):
+        self.assertEqual({}, dict(self.make().get_table()))
+
+    def test_source_names_in_order(self):
+        self.assertEqual(['s1', 's2'], self.make(
+            self.source(), self.source()).source_names)
+
+
+class TestRefresh(RegistryTestCase):
+
+    def test_table_is_cached_within_the_interval(self):
+        src = self.source(entry('a'))
+        reg = self.make(src)
+        first = reg.get_table()
+        src.set_entries([entry('b')])
+        self.now += 59
+        self.assertIs(first, reg.get_table())
+
+    def test_change_is_seen_after_the_interval(self):
+        src = self.source(entry('a'))
+        reg = self.make(src)
+        reg.get_table()
+        src.set_entries([entry('b')])
+        self.now += 60
+        self.assertEqual(['b'], list(reg.get_table()))
+
+    def test_same_token_does_not_read_entries_again(self):
+        src = self.source(entry('a'))
+        reg = self.make(src)
+        reg.get_table()
+        self.now += 600
+        reg.get_table()
+        self.assertEqual(1, src.reads)
+
+    def test_same_token_keeps_the_same_table(self):
+        reg = self.make(self.source(entry('a')))
+        first = reg.get_table()
+        self.now += 600
+        self.assertIs(first, reg.get_table())
+
+    def test_only_the_changed_source_is_read_again(self):
+        still, moving = self.source(entry('a')), self.source(entry('b'))
+        reg = self.make(still, moving)
+        reg.get_table()
+        moving.set_entries([entry('c')])
+        self.now += 60
+        reg.get_table()
+        self.assertEqual((1, 2), (still.reads, moving.reads))
+
+    def test_source_without_token_is_read_on_every_check(self):
+        src = self.source(entry('a'), token=None)
+        reg = self.make(src)
+        reg.get_table()
+        self.now += 60
+        reg.get_table()
+        self.assertEqual(2, src.reads)
+
+    def test_zero_interval_checks_on_every_lookup(self):
+        src = self.source(entry('a'))
+        reg = self.make(src, refresh_interval=0)
+        reg.get_table()
+        src.set_entries([entry('b')])
+        self.assertEqual(['b'], list(reg.get_table()))
+
+    def test_refresh_reports_a_new_table(self):
+        src = self.source(entry('a'))
+        reg = self.make(src)
+        reg.get_table()
+        src.set_entries([entry('b')])
+        self.assertTrue(reg.refresh())
+
+    def test_refresh_reports_no_change(self):
+        reg = self.make(self.source(entry('a')))
+        reg.get_table()
+        self.assertFalse(reg.refresh())
+
+    def test_forced_refresh_reads_again(self):
+        src = self.source(entry('a'))
+        reg = self.make(src)
+        reg.get_table()
+        reg.refresh(force=True)
+        self.assertEqual(2, src.reads)
+
+
+class TestFailures(RegistryTestCase):
+
+    def loaded(self):
+        """A registry with a good table, and its source."""
+        src = self.source(entry('a'))
+        reg = self.make(src)
+        reg.get_table()
+        return reg, src
+
+    def test_never_loaded_source_error_is_raised(self):
+        src = self.source()
+        src.error = exception.AliasSourceError(source='s1', reason='down')
+        exc = self.assertRaises(exception.AliasSourceError,
+                                self.make(src).get_table)
+        self.assertEqual("PCI alias source 's1' failed: down", str(exc))
+
+    def test_never_loaded_unexpected_error_is_wrapped(self):
+        src = self.source()
+        src.error = OSError('disk on fire')
+        exc = self.assertRaises(exception.AliasSourceError,
+                                self.make(src).get_table)
+        self.assertEqual("PCI alias source 's1' failed: disk on fire",
+                         str(exc))
+
+    def test_never_loaded_invalid_table_is_raised(self):
+        self.assertRaises(exception.PciInvalidAlias, self.make(
+            self.source(entry('a', vendor_id='x'))).get_table)
+
+    def test_failed_source_keeps_the_last_good_table(self):
+        reg, src = self.loaded()
+        good = reg.get_table()
+        src.error = exception.AliasSourceError(source='s1', reason='down')
+        self.now += 60
+        self.assertIs(good, reg.get_table())
+
+    def test_unexpected_error_keeps_the_last_good_table(self):
+        reg, src = self.loaded()
+        good = reg.get_table()
+        src.error = RuntimeError('boom')
+        self.now += 60
+        self.assertIs(good, reg.get_table())
+
+    def test_invalid_new_entries_keep_the_last_good_table(self):
+        reg, src = self.loaded()
+        good = reg.get_table()
+        src.set_entries([entry('a'), entry('b', colour='red')])
+        self.now += 60
+        self.assertIs(good, reg.get_table())
+
+    def test_outage_is_logged_once(self):
+        reg, src = self.loaded()
+        src.error = RuntimeError('boom')
+        for _ in range(3):
+            self.now += 60
+            reg.get_table()
+        self.assertEqual(1, self.logger.output.count(
+            'Refreshing the PCI alias table failed'))
+
+    def test_outage_log_says_why(self):
+        reg, src = self.loaded()
+        src.error = RuntimeError('boom')
+        self.now += 60
+        reg.get_table()
+        self.assertIn("PCI alias source 's1' failed: boom",
+                      self.logger.output)
+
+    def test_recovery_is_logged(self):
+        reg, src = self.loaded()
+        src.error = RuntimeError('boom')
+        self.now += 60
+        reg.get_table()
+        src.error = None
+        src.set_entries([entry('b')])
+        self.now += 60
+        reg.get_table()
+        self.assertIn('works again', self.logger.output)
+
+    def test_recovery_serves_the_new_table(self):
+        reg, src = self.loaded()
+        src.error = RuntimeError('boom')
+        self.now += 60
+        reg.get_table()
+        src.error = None
+        src.set_entries([entry('b')])
+        self.now += 60
+        self.assertEqual(['b'], list(reg.get_table()))
+
+    def test_failed_check_waits_for_the_next_interval(self):
+        reg, src = self.loaded()
+        src.error = RuntimeError('boom')
+        self.now += 60
+        reg.get_table()
+        src.error = None
+        src.set_entries([entry('b')])
+        self.now += 1
+        self.assertEqual(['a'], list(reg.get_table()))
+
+    def test_refresh_raises_and_keeps_the_table(self):
+        reg, src = self.loaded()
+        good = reg.get_table()
+        src.set_entries([entry('a', vendor_id='x')])
+        self.assertRaises(exception.PciInvalidAlias, reg.refresh)
+        self.assertIs(good, reg.get_table())
+
+
+class TestLoading(RegistryTestCase):
+
+    def test_config_source_is_loaded_by_name(self):
+        self.assertEqual(['config'], [
+            name for name, _ in registry.load_sources(self.conf,
+                                                      ['config'])])
+
+    def test_registry_reads_the_config_source(self):
+        reg = registry.AliasRegistry(self.conf)
+        self.conf_fixture.config(group='pci', alias=[
+            '{"name": "a", "vendor_id": "10de", "product_id": "1db6"}'])
+        self.assertEqual(['a'], list(reg.get_table()))
+
+    def test_unknown_source_name(self):
+        exc = self.assertRaises(exception.AliasSourceNotFound,
+                                registry.load_sources, self.conf,
+                                ['config', 'nosuch'])
+        self.assertEqual(
+            "PCI alias source 'nosuch' is not installed: no entry point of "
+            "that name in namespace 'nova_pci_alias.sources'. Installed "
+            "sources: %s" % ', '.join(registry.installed_source_names()),
+            str(exc))
+
+    def test_installed_names_include_config(self):
+        self.assertIn('config', registry.installed_source_names())
+
+    def test_source_listed_twice(self):
+        exc = self.assertRaises(exception.AliasSourceError,
+                                registry.load_sources, self.conf,
+                                ['config', 'config'])
+        self.assertIn('listed twice', str(exc))
+
+    def test_configured_unknown_source(self):
+        self.conf_fixture.config(group='pci_alias', sources=['nosuch'])
+        self.assertRaises(exception.AliasSourceNotFound,
+                          registry.AliasRegistry, self.conf)
+
+
+class TestProcessRegistry(base.BaseTestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.useFixture(fakes.ProcessRegistryFixture())
+        self.conf = self.useFixture(fakes.ConfFixture()).conf
+
+    def test_one_registry_per_process(self):
+        self.assertIs(registry.get_registry(self.conf),
+                      registry.get_registry())
+
+    def test_reset_builds_a_new_one(self):
+        first = registry.get_registry(self.conf)
+        registry.reset_registry()
+        self.assertIsNot(first, registry.get_registry(self.conf))
+
+    def test_seed_api_reads_the_process_registry(self):
+        registry.get_registry(self.conf)
+        self.conf.set_override('alias', [
+            '{"name": "a", "vendor_id": "10de", "product_id": "1db6"}'],
+            group='pci')
+        self.assertEqual(['a'], list(request.get_alias_from_config()))
+
+
+class TestConcurrency(base.BaseTestCase):
+
+    def test_readers_see_whole_tables_during_refreshes(self):
+        conf = self.useFixture(fakes.ConfFixture()).conf
+        conf.set_override('refresh_interval', 0, group='pci_alias')
+        small = [entry('a')]
+        large = [entry('n%03d' % i) for i in range(200)]
+        src = fakes.FakeSource(conf, small)
+        reg = registry.AliasRegistry(conf, [('s1', src)])
+        reg.get_table()
+        seen = set()
+        stop = threading.Event()
+
+        def read():
+            while not stop.is_set():
+                seen.add(len(reg.get_table()))
+
+        readers = [threading.Thread(target=read) for _ in range(4)]
+        for thread in readers:
+            thread.start()
+        for i in range(200):
+            src.set_entries(large if i % 2 else small)
+            reg.refresh(force=True)
+        stop.set()
+        for thread in readers:
+            thread.join()
+        self.assertEqual(set(), seen - {1, 200})
