@@ -1,0 +1,161 @@
+"""Tests of the ``nova-pci-alias`` command."""
+
+import io
+import json
+import os
+import subprocess
+import sys
+
+import fixtures
+from oslo_config import cfg
+from oslotest import base
+
+from nova_pci_alias.cmd import alias as cli
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__),
+                                    '..', '..', '..'))
+EXAMPLE = os.path.join(REPO, 'etc', 'nova-pci-alias',
+                       'nova-pci-alias.conf.example')
+
+GOOD = """
+[pci]
+alias = {"name": "gpu", "vendor_id": "10de", "product_id": "1db6", \
+"numa_policy": "preferred"}
+alias = {"name": "nic", "vendor_id": "8086", "product_id": "154c"}
+"""
+BAD = """
+[pci]
+alias = {"name": "gpu", "vendor_id": "10de", "product_id": "1db6"}
+alias = {"name": "nic", "vendor_id": "80861", "product_id": "154c"}
+"""
+
+
+class CliTestCase(base.BaseTestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.tmp = self.useFixture(fixtures.TempDir()).path
+        # Keep logging set-up by oslo.log away from the real stderr.
+        self.useFixture(fixtures.FakeLogger())
+
+    def write(self, text):
+        path = os.path.join(self.tmp, 'nova.conf')
+        with open(path, 'w') as f:
+            f.write(text)
+        return path
+
+    def run_cli(self, *args, conf_text=GOOD):
+        """Run main(); return (exit code, stdout, stderr)."""
+        out, err = io.StringIO(), io.StringIO()
+        argv = ['--config-file', self.write(conf_text)] + list(args)
+        code = cli.main(argv, conf=cfg.ConfigOpts(), out=out, err=err)
+        return code, out.getvalue(), err.getvalue()
+
+
+class TestCommands(CliTestCase):
+
+    def test_list(self):
+        code, out, _ = self.run_cli('list')
+        self.assertEqual(['gpu', 'nic'],
+                         [line.split('\t')[0] for line in out.splitlines()])
+
+    def test_show(self):
+        code, out, _ = self.run_cli('show', 'gpu')
+        self.assertEqual({'name': 'gpu', 'numa_policy': 'preferred',
+                          'specs': [{'vendor_id': '10de',
+                                     'product_id': '1db6'}]},
+                         json.loads(out))
+
+    def test_show_unknown(self):
+        self.assertEqual(
+            (4, 'nova-pci-alias: error: PCI alias tpu is not defined\n'),
+            self.run_cli('show', 'tpu')[::2])
+
+    def test_translate(self):
+        code, out, _ = self.run_cli('translate', 'gpu:2,nic:1')
+        self.assertEqual([('gpu', 2, 'preferred'), ('nic', 1, 'legacy')],
+                         [(r['alias_name'], r['count'], r['numa_policy'])
+                          for r in json.loads(out)])
+
+    def test_translate_with_affinity_policy(self):
+        code, out, _ = self.run_cli('translate', 'gpu:1',
+                                    '--affinity-policy', 'required')
+        self.assertEqual(['required'],
+                         [r['numa_policy'] for r in json.loads(out)])
+
+    def test_translate_malformed(self):
+        code, _, err = self.run_cli('translate', 'gpu:0')
+        self.assertEqual((4, 1), (code, len(err.splitlines())))
+
+    def test_translate_unknown_policy_is_a_usage_error(self):
+        self.useFixture(fixtures.MockPatch('sys.stderr', io.StringIO()))
+        exc = self.assertRaises(SystemExit, self.run_cli, 'translate',
+                                'gpu:1', '--affinity-policy', 'strict')
+        self.assertEqual(2, exc.code)
+
+    def test_validate(self):
+        code, out, _ = self.run_cli('validate')
+        self.assertEqual((0, 'OK: 2 aliases (2 entries) from sources '
+                          'config\n'), (code, out))
+
+
+class TestErrors(CliTestCase):
+
+    def test_invalid_alias_exit_code(self):
+        self.assertEqual(1, self.run_cli('validate', conf_text=BAD)[0])
+
+    def test_invalid_alias_is_one_line(self):
+        err = self.run_cli('validate', conf_text=BAD)[2]
+        self.assertEqual(1, len(err.splitlines()))
+
+    def test_invalid_alias_says_what_and_where(self):
+        err = self.run_cli('validate', conf_text=BAD)[2]
+        self.assertEqual(
+            "nova-pci-alias: error: Invalid PCI alias definition: '80861' "
+            "does not match '^[0-9a-fA-F]{4}$' (field 'vendor_id') "
+            "[alias source 'config', entry 2]\n", err)
+
+    def test_missing_config_file(self):
+        out, err = io.StringIO(), io.StringIO()
+        code = cli.main(['--config-file', os.path.join(self.tmp, 'none'),
+                         'validate'], conf=cfg.ConfigOpts(), out=out,
+                        err=err)
+        self.assertEqual(2, code)
+
+    def test_unknown_source(self):
+        code, _, err = self.run_cli(
+            'validate', conf_text='[pci_alias]\nsources = config, nosuch\n')
+        self.assertEqual((3, True), (code, "'nosuch'" in err))
+
+
+class TestConsoleScript(base.BaseTestCase):
+    """The installed console script, run as an operator would."""
+
+    def setUp(self):
+        super().setUp()
+        self.script = os.path.join(os.path.dirname(sys.executable),
+                                   'nova-pci-alias')
+        if not os.path.exists(self.script):
+            self.skipTest('the nova-pci-alias script is not installed')
+
+    def run_script(self, *args):
+        return subprocess.run([self.script] + list(args),
+                              capture_output=True, text=True, timeout=60)
+
+    def test_translate_with_the_example_config(self):
+        result = self.run_script('--config-file', EXAMPLE, 'translate',
+                                 'gpu:2,nic:1')
+        self.assertEqual([('gpu', 2), ('nic', 1)],
+                         [(r['alias_name'], r['count'])
+                          for r in json.loads(result.stdout)])
+
+    def test_invalid_alias_prints_no_traceback(self):
+        path = os.path.join(self.useFixture(fixtures.TempDir()).path,
+                            'bad.conf')
+        with open(path, 'w') as f:
+            f.write(BAD)
+        result = self.run_script('--config-file', path, 'validate')
+        self.assertEqual((1, 1, False),
+                         (result.returncode,
+                          len(result.stderr.splitlines()),
+                          'Traceback' in result.stderr))
