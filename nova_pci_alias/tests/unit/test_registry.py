@@ -246,35 +246,27 @@ class TestFailures(RegistryTestCase):
         self.assertIn("PCI alias source 's1' failed: boom",
                       self.logger.output)
 
-    def test_recovery_is_logged(self):
+    def outage_then_repair(self, wait):
+        """A registry whose source fails one check, then offers 'b'."""
         reg, src = self.loaded()
         src.error = RuntimeError('boom')
         self.now += 60
         reg.get_table()
         src.error = None
         src.set_entries([entry('b')])
-        self.now += 60
-        reg.get_table()
+        self.now += wait
+        return reg
+
+    def test_recovery_is_logged(self):
+        self.outage_then_repair(wait=60).get_table()
         self.assertIn('works again', self.logger.output)
 
     def test_recovery_serves_the_new_table(self):
-        reg, src = self.loaded()
-        src.error = RuntimeError('boom')
-        self.now += 60
-        reg.get_table()
-        src.error = None
-        src.set_entries([entry('b')])
-        self.now += 60
+        reg = self.outage_then_repair(wait=60)
         self.assertEqual(['b'], list(reg.get_table()))
 
     def test_failed_check_waits_for_the_next_interval(self):
-        reg, src = self.loaded()
-        src.error = RuntimeError('boom')
-        self.now += 60
-        reg.get_table()
-        src.error = None
-        src.set_entries([entry('b')])
-        self.now += 1
+        reg = self.outage_then_repair(wait=1)
         self.assertEqual(['a'], list(reg.get_table()))
 
     def test_refresh_raises_and_keeps_the_table(self):
