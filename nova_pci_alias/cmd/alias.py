@@ -85,8 +85,10 @@ def do_translate(conf, table, out):
 
 
 def do_validate(conf, table, out):
-    out.write('OK: %d aliases (%d entries) from sources %s\n' % (
-        len(table), len(table.entries), ', '.join(conf.pci_alias.sources)))
+    files = ', '.join(conf.config_file) or 'none found'
+    sources = ', '.join(conf.pci_alias.sources)
+    out.write('OK: %d aliases (%d entries) from sources %s; configuration '
+              'files: %s\n' % (len(table), len(table.entries), sources, files))
 
 
 def _add_parsers(subparsers):

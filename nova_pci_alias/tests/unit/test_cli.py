@@ -108,7 +108,9 @@ class TestCommands(CliTestCase):
     def test_validate(self):
         code, out, _ = self.run_cli('validate')
         self.assertEqual((0, 'OK: 2 aliases (2 entries) from sources '
-                          'config\n'), (code, out))
+                          'config; configuration files: %s\n'
+                          % os.path.join(self.tmp, 'nova.conf')),
+                         (code, out))
 
 
 class TestErrors(CliTestCase):
