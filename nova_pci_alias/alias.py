@@ -28,6 +28,7 @@ a name are OR-ed: their specs are kept in order.
 
 import collections
 import collections.abc
+import copy
 import json
 import types
 
@@ -69,7 +70,8 @@ ALIAS_ENTRY_SCHEMA = types.MappingProxyType({
 
 # Built once per process: building a validator is most of the cost of
 # validating a small object.
-_VALIDATOR = jsonschema.Draft7Validator(dict(ALIAS_ENTRY_SCHEMA))
+_VALIDATOR = jsonschema.Draft7Validator(
+    copy.deepcopy(dict(ALIAS_ENTRY_SCHEMA)))
 
 _MULTIPLE_SPECS_MSG = (
     'The PCI alias(es) %s have multiple specs but '

@@ -109,9 +109,3 @@ class AliasSourceNotFound(NovaPciAliasException):
     msg_fmt = ('PCI alias source %(name)r is not installed: no entry point '
                'of that name in namespace %(namespace)r. Installed sources: '
                '%(installed)s')
-
-
-class AliasSourceNotLoaded(NovaPciAliasException):
-    """The alias table has never been loaded and cannot be loaded now."""
-
-    msg_fmt = 'No PCI alias table is available: %(reason)s'

@@ -46,7 +46,6 @@ _EXIT_CODES = (
     (exception.PciInvalidAlias, EXIT_INVALID_ALIAS),
     (exception.AliasSourceNotFound, EXIT_SOURCE),
     (exception.AliasSourceError, EXIT_SOURCE),
-    (exception.AliasSourceNotLoaded, EXIT_SOURCE),
     (exception.PciRequestAliasNotDefined, EXIT_BAD_REQUEST),
     (exception.InvalidAliasSpec, EXIT_BAD_REQUEST),
     (exception.InvalidPCINUMAAffinity, EXIT_BAD_REQUEST),

@@ -49,8 +49,7 @@ class TestExceptions(base.BaseTestCase):
                    exception.InvalidPCINUMAAffinity,
                    exception.InvalidStashedRequests,
                    exception.AliasSourceError,
-                   exception.AliasSourceNotFound,
-                   exception.AliasSourceNotLoaded]
+                   exception.AliasSourceNotFound]
         self.assertEqual([], [c for c in classes if not issubclass(
             c, exception.NovaPciAliasException)])
 
