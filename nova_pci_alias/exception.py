@@ -109,3 +109,23 @@ class AliasSourceNotFound(NovaPciAliasException):
     msg_fmt = ('PCI alias source %(name)r is not installed: no entry point '
                'of that name in namespace %(namespace)r. Installed sources: '
                '%(installed)s')
+
+
+class AliasSourceNotReady(AliasSourceError):
+    """An alias source's backend answers, but cannot serve aliases yet.
+
+    For example a database whose schema is missing or out of date.
+    """
+
+    msg_fmt = 'PCI alias source %(source)r is not ready: %(reason)s'
+
+
+class InvalidAliasDocument(AliasSourceError):
+    """A remote alias document is not a valid alias document.
+
+    Raised for the document as a whole (not JSON, wrong version, wrong
+    shape); invalid entries inside a well-formed document are reported by
+    the registry with the entry's position.
+    """
+
+    msg_fmt = 'Invalid PCI alias document from %(origin)s: %(reason)s'

@@ -41,7 +41,8 @@ registry_opts = [
              'sources define the same alias name, the first one listed '
              'owns it and the other definition is ignored (and logged). '
              'Each name is a plugin in the "nova_pci_alias.sources" '
-             'namespace; this package ships "config".'),
+             'namespace; this package ships "config", "database" and '
+             '"remote".'),
     cfg.IntOpt(
         'refresh_interval',
         default=60,

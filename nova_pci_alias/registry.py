@@ -227,16 +227,20 @@ class AliasRegistry:
                                  'owner': owner})
                     continue
                 merged.append(entry)
-                origins.append((state.name, index))
+                origins.append((state, index))
         try:
             return alias.parse_aliases(
                 merged, pci_in_placement=self.conf.pci_alias.pci_in_placement)
         except exception.PciInvalidAlias as exc:
             if exc.position is None:
                 raise
-            source, index = origins[exc.position]
+            state, index = origins[exc.position]
+            where = repr(state.name)
+            place = state.source.location()
+            if place:
+                where += ' at %s' % place
             located = exception.PciInvalidAlias(
-                '%s [alias source %r, entry %d]' % (exc, source, index + 1))
+                '%s [alias source %s, entry %d]' % (exc, where, index + 1))
             located.position = exc.position
             raise located from None
 

@@ -16,7 +16,11 @@
 Figures only: nothing is asserted.  Each figure is the best of several
 repeats, so that a busy machine inflates it as little as possible.
 
-    python tools/bench.py [--repeat N]
+    python tools/bench.py [--repeat N] [--only SECTION ...]
+
+Sections: ``core`` (parsing and translation, here), ``database``
+(``bench_database.py``) and ``remote`` (``bench_remote.py``); each section
+module has a ``rows(repeat)`` function returning the rows to print.
 """
 
 import argparse
@@ -84,18 +88,42 @@ def bench_translate(repeat):
     ]
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('--repeat', type=int, default=5,
-                        help='repeats per figure; the best is shown')
-    args = parser.parse_args()
-    rows = bench_parse(args.repeat) + bench_translate(args.repeat)
+def print_rows(rows):
+    """Print ``(label, value, unit, extra, extra_unit)`` rows as a table."""
+    if not rows:
+        return
     width = max(len(row[0]) for row in rows)
     for label, value, unit, extra, extra_unit in rows:
         line = '%-*s %10.3f %-8s' % (width, label, value, unit)
         if extra is not None:
             line += ' %8.2f %s' % (extra, extra_unit)
-        print(line)
+        print(line, flush=True)
+
+
+def sections():
+    """Return ``{name: rows(repeat)}`` for every benchmark section."""
+    import bench_database
+    import bench_remote
+    return {
+        'core': lambda repeat: bench_parse(repeat) + bench_translate(repeat),
+        'database': bench_database.rows,
+        'remote': bench_remote.rows,
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--repeat', type=int, default=5,
+                        help='repeats per figure; the best is shown')
+    parser.add_argument('--only', action='append', metavar='SECTION',
+                        help='run only this section (core, database, '
+                             'remote); may be given more than once')
+    args = parser.parse_args()
+    for name, section in sections().items():
+        if args.only and name not in args.only:
+            continue
+        print('== %s' % name, flush=True)
+        print_rows(section(args.repeat))
 
 
 if __name__ == '__main__':

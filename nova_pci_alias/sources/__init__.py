@@ -73,6 +73,18 @@ class AliasSource(metaclass=abc.ABCMeta):
         """
         return None
 
+    def location(self):
+        """Return where this source reads from, for messages.
+
+        The registry adds it to the error that reports an invalid entry of
+        this source, so an operator knows which file, database or URL to
+        fix.  It must hold no secret: mask passwords in URLs.
+
+        :returns: a short text such as a masked database URL or a document
+            URL, or None (the default) when the source name says enough.
+        """
+        return None
+
     @classmethod
     def list_opts(cls):
         """Return this source's options for the sample configuration.

@@ -73,6 +73,10 @@ class ConfigSource(sources.AliasSource):
     def entries(self):
         return list(self.conf[GROUP].alias)
 
+    def location(self):
+        files = getattr(self.conf, 'config_file', None)
+        return ', '.join(files) if files else None
+
     def change_token(self):
         # Values can change when the configuration files are reloaded.
         return tuple(self.conf[GROUP].alias)

@@ -32,15 +32,21 @@ class FakeSource(sources.AliasSource):
     """An in-memory alias source whose behaviour the test controls.
 
     ``entries_list`` is what :meth:`entries` returns; ``token`` what
-    :meth:`change_token` returns; ``error``, when set, is raised by both.
+    :meth:`change_token` returns; ``where`` what :meth:`location` returns;
+    ``error``, when set, is raised by both :meth:`entries` and
+    :meth:`change_token`.
     """
 
-    def __init__(self, conf=None, entries_list=(), token=0):
+    def __init__(self, conf=None, entries_list=(), token=0, where=None):
         super().__init__(conf)
         self.entries_list = list(entries_list)
         self.token = token
+        self.where = where
         self.error = None
         self.reads = 0
+
+    def location(self):
+        return self.where
 
     def change_token(self):
         if self.error is not None:

@@ -127,7 +127,8 @@ class TestErrors(CliTestCase):
         self.assertEqual(
             "nova-pci-alias: error: Invalid PCI alias definition: '80861' "
             "does not match '^[0-9a-fA-F]{4}$' (field 'vendor_id') "
-            "[alias source 'config', entry 2]\n", err)
+            "[alias source 'config' at %s, entry 2]\n"
+            % os.path.join(self.tmp, 'nova.conf'), err)
 
     def test_missing_config_file(self):
         out, err = io.StringIO(), io.StringIO()

@@ -90,6 +90,13 @@ class TestMerge(RegistryTestCase):
         exc = self.assertRaises(exception.PciInvalidAlias, reg.get_table)
         self.assertIn("[alias source 's2', entry 2]", str(exc))
 
+    def test_invalid_entry_names_the_source_location(self):
+        reg = self.make(self.source(entry('a', colour='red'),
+                                    where='https://cmdb.example/aliases'))
+        exc = self.assertRaises(exception.PciInvalidAlias, reg.get_table)
+        self.assertIn("[alias source 's1' at https://cmdb.example/aliases, "
+                      "entry 1]", str(exc))
+
     def test_invalid_json_names_the_source_and_position(self):
         reg = self.make(self.source('{"name": '))
         exc = self.assertRaises(exception.PciInvalidAlias, reg.get_table)

@@ -1,0 +1,137 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""The alias document: a whole alias list as one JSON document.
+
+This module is pure: no configuration, no I/O.  The ``remote`` source reads
+alias documents, the alias service and ``nova-pci-alias-manage alias
+export`` write them::
+
+    {"version": 1,
+     "aliases": [
+       {"name": "gpu", "vendor_id": "10de", "product_id": "1db6"},
+       {"name": "nic", "vendor_id": "8086", "product_id": "154c",
+        "device_type": "type-VF"}
+     ]}
+
+:func:`decode_document` checks the document's shape (:data:`DOCUMENT_SCHEMA`)
+and returns the entries, unvalidated: the entries are validated like every
+other source's, with :func:`nova_pci_alias.parse_aliases`.
+:func:`encode_document` writes the canonical form: keys sorted, no
+insignificant whitespace, UTF-8, so equal tables give equal bytes (and equal
+ETags).
+"""
+
+import copy
+import hashlib
+import json
+import types
+
+import jsonschema
+
+from nova_pci_alias import alias
+from nova_pci_alias import exception
+
+#: The document version this package reads and writes.
+VERSION = 1
+
+#: The JSON schema of an alias document (JSON Schema draft 7).  Each element
+#: of ``aliases`` must be an object; its contents are checked against the
+#: alias entry schema (:data:`nova_pci_alias.alias.ALIAS_ENTRY_SCHEMA`) when
+#: the table is built, where an error can name the entry's position.
+DOCUMENT_SCHEMA = types.MappingProxyType({
+    '$schema': 'http://json-schema.org/draft-07/schema#',
+    'title': 'nova_pci_alias alias document',
+    'type': 'object',
+    'additionalProperties': False,
+    'required': ['version', 'aliases'],
+    'properties': {
+        'version': {'const': VERSION},
+        'aliases': {'type': 'array', 'items': {'type': 'object'}},
+    },
+})
+
+_VALIDATOR = jsonschema.Draft7Validator(copy.deepcopy(dict(DOCUMENT_SCHEMA)))
+
+
+def full_schema():
+    """Return the document schema with the entry schema inlined.
+
+    For publishing (the reference documentation, a service's users): the
+    one schema that checks a whole document, entries included.
+    """
+    schema = copy.deepcopy(dict(DOCUMENT_SCHEMA))
+    entry = copy.deepcopy(dict(alias.ALIAS_ENTRY_SCHEMA))
+    entry.pop('$schema', None)
+    schema['properties']['aliases']['items'] = entry
+    return schema
+
+
+def _reject_constant(name):
+    raise ValueError('%s is not valid JSON' % name)
+
+
+def decode_document(body, origin):
+    """Return the alias entries of an alias document.
+
+    :param body: the document, as bytes (UTF-8) or text.
+    :param origin: where the document came from (a URL or a file name),
+        for the error message.
+    :returns: a list of entry dicts, in document order, not yet validated.
+    :raises nova_pci_alias.exception.InvalidAliasDocument: the body is not
+        JSON, or not a version 1 alias document.
+    """
+    try:
+        if isinstance(body, (bytes, bytearray)):
+            body = bytes(body).decode('utf-8')
+        document = json.loads(body, parse_constant=_reject_constant)
+    except (ValueError, RecursionError) as exc:
+        raise exception.InvalidAliasDocument(
+            origin=origin, reason='not JSON: %s' % (exc or type(exc).__name__))
+    error = jsonschema.exceptions.best_match(_VALIDATOR.iter_errors(document))
+    if error is not None:
+        reason = error.message
+        if error.absolute_path:
+            reason += ' (at %s)' % '/'.join(
+                str(p) for p in error.absolute_path)
+        if isinstance(document, dict) and 'version' in document and (
+                document['version'] != VERSION):
+            reason = ('unsupported document version %r; this package reads '
+                      'version %d' % (document['version'], VERSION))
+        raise exception.InvalidAliasDocument(origin=origin, reason=reason)
+    return document['aliases']
+
+
+def encode_document(entries, pretty=False):
+    """Return the canonical bytes of the alias document of ``entries``.
+
+    :param entries: alias entries (mappings), in order; typically a
+        table's :attr:`~nova_pci_alias.alias.AliasTable.entries`.
+    :param pretty: indent by two spaces and end with a newline, for files
+        that people read and edit; otherwise no insignificant whitespace.
+    :returns: UTF-8 bytes with keys sorted, so that the same entries always
+        give the same bytes.
+    """
+    document = {'version': VERSION,
+                'aliases': [dict(entry) for entry in entries]}
+    if pretty:
+        text = json.dumps(document, sort_keys=True, indent=2,
+                          ensure_ascii=False) + '\n'
+    else:
+        text = json.dumps(document, sort_keys=True, separators=(',', ':'),
+                          ensure_ascii=False)
+    return text.encode('utf-8')
+
+
+def etag_of(body):
+    """Return a strong ETag (quoted) for document bytes."""
+    return '"%s"' % hashlib.sha256(body).hexdigest()

@@ -1,0 +1,117 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Tests of the alias document format."""
+
+import json
+
+import jsonschema
+from oslotest import base
+
+import nova_pci_alias
+from nova_pci_alias import document
+from nova_pci_alias import exception
+from nova_pci_alias.tests.unit.fakes import entry
+
+ORIGIN = 'https://cmdb.example/aliases'
+
+
+class TestDecode(base.BaseTestCase):
+
+    def decode_error(self, body):
+        return str(self.assertRaises(exception.InvalidAliasDocument,
+                                     document.decode_document, body, ORIGIN))
+
+    def test_entries_in_order(self):
+        body = json.dumps({'version': 1,
+                           'aliases': [entry('b'), entry('a')]})
+        self.assertEqual(['b', 'a'], [e['name'] for e in
+                                      document.decode_document(body, ORIGIN)])
+
+    def test_bytes_body(self):
+        body = b'{"version": 1, "aliases": []}'
+        self.assertEqual([], document.decode_document(body, ORIGIN))
+
+    def test_error_names_the_origin(self):
+        self.assertIn(ORIGIN, self.decode_error('nope'))
+
+    def test_not_json(self):
+        self.assertIn('not JSON', self.decode_error('{"version": 1,'))
+
+    def test_not_utf8(self):
+        self.assertIn('not JSON', self.decode_error(b'\xff\xfe'))
+
+    def test_nan_is_refused(self):
+        self.assertIn('not JSON', self.decode_error(
+            '{"version": NaN, "aliases": []}'))
+
+    def test_not_an_object(self):
+        self.assertIn('is not of type', self.decode_error('[]'))
+
+    def test_wrong_version(self):
+        self.assertIn('unsupported document version 2', self.decode_error(
+            '{"version": 2, "aliases": []}'))
+
+    def test_missing_aliases(self):
+        self.assertIn("'aliases' is a required property",
+                      self.decode_error('{"version": 1}'))
+
+    def test_unknown_top_level_key(self):
+        self.assertIn('Additional properties are not allowed',
+                      self.decode_error(
+                          '{"version": 1, "aliases": [], "alias": []}'))
+
+    def test_entry_that_is_not_an_object(self):
+        self.assertIn('(at aliases/1)', self.decode_error(
+            '{"version": 1, "aliases": [{"name": "a"}, "b"]}'))
+
+
+class TestEncode(base.BaseTestCase):
+
+    def test_round_trip(self):
+        table = nova_pci_alias.parse_aliases([entry('a'), entry('b')])
+        body = document.encode_document(table.entries)
+        self.assertEqual(list(table.entries),
+                         document.decode_document(body, ORIGIN))
+
+    def test_canonical_bytes(self):
+        self.assertEqual(
+            b'{"aliases":[{"name":"a","product_id":"1db6","vendor_id":'
+            b'"10de"}],"version":1}',
+            document.encode_document([entry('a')]))
+
+    def test_pretty_ends_with_a_newline(self):
+        self.assertTrue(document.encode_document(
+            [entry('a')], pretty=True).endswith(b'}\n'))
+
+    def test_same_entries_same_etag(self):
+        self.assertEqual(
+            document.etag_of(document.encode_document([entry('a')])),
+            document.etag_of(document.encode_document([entry('a')])))
+
+    def test_different_entries_different_etag(self):
+        self.assertNotEqual(
+            document.etag_of(document.encode_document([entry('a')])),
+            document.etag_of(document.encode_document([entry('b')])))
+
+
+class TestFullSchema(base.BaseTestCase):
+
+    def test_checks_entries_too(self):
+        bad = {'version': 1, 'aliases': [entry('a', vendor_id='nope')]}
+        self.assertRaises(jsonschema.ValidationError, jsonschema.validate,
+                          bad, document.full_schema())
+
+    def test_accepts_an_encoded_document(self):
+        body = document.encode_document([entry('a', device_type='type-VF')])
+        self.assertIsNone(jsonschema.validate(json.loads(body),
+                                              document.full_schema()))
