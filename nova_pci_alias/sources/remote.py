@@ -1,0 +1,262 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""The ``remote`` alias source: an alias document fetched over HTTP(S).
+
+The document (see :mod:`nova_pci_alias.document`) can be a static file on
+any web server, or the answer of ``nova-pci-alias-api``::
+
+    [pci_alias]
+    sources = remote
+
+    [pci_alias_remote]
+    url = https://inventory.example.com/nova/aliases.json
+    cafile = /etc/pki/tls/certs/inventory-ca.pem
+    cache_file = /var/lib/nova/pci-aliases.json
+
+How it fits the registry: :meth:`RemoteSource.change_token` is where the
+server is asked, with a conditional ``GET`` (``If-None-Match`` /
+``If-Modified-Since``).  A ``304 Not Modified`` returns the same token, so
+the registry neither reads nor validates the entries again.  A ``200``
+is checked as a document and kept; its token is the SHA-256 of the body, so
+the same bytes served again (by a server without validators, or by another
+replica with other ETags) are not validated again either.  While a
+``Cache-Control: max-age`` (clamped to ``min_refresh_interval`` ..
+``max_refresh_interval``) lasts, the server is not asked at all.
+
+When the server fails after a good load, the source raises and keeps what it
+had; the registry keeps serving the last good table.  When the very first
+download fails, the last good document kept in ``cache_file`` is served,
+with a warning.
+"""
+
+import collections
+
+from oslo_config import cfg
+from oslo_log import log as logging
+from oslo_utils import timeutils
+import webob.cachecontrol
+
+from nova_pci_alias import alias
+from nova_pci_alias import document
+from nova_pci_alias import exception
+from nova_pci_alias import sources
+from nova_pci_alias.sources import remote_cache
+from nova_pci_alias.sources import remote_http
+from nova_pci_alias.sources import remote_opts
+
+LOG = logging.getLogger(__name__)
+
+#: The name of this source's entry point.
+NAME = 'remote'
+
+# What the source holds: the token given to the registry, the entries, the
+# validators to send next time, and where the entries came from (the URL,
+# or the cache file).  Replaced whole, never changed in place.
+_Held = collections.namedtuple(
+    '_Held', 'token entries etag last_modified location from_cache')
+
+
+def _now():
+    """The monotonic clock the source measures freshness with."""
+    return timeutils.now()
+
+
+class RemoteSource(sources.AliasSource):
+    """Alias entries from a JSON alias document on an HTTP(S) server.
+
+    :param conf: the :class:`oslo_config.cfg.ConfigOpts`; the options of
+        ``[pci_alias_remote]`` are registered on it.
+    """
+
+    def __init__(self, conf):
+        super().__init__(conf)
+        remote_opts.register_opts(conf)
+        self._client = None
+        self._held = None
+        self._fresh_until = 0.0
+        self._url = None
+        self._warned_plain_http = False
+
+    @property
+    def _options(self):
+        return self.conf[remote_opts.GROUP]
+
+    def location(self):
+        held = self._held
+        if held is not None:
+            return held.location
+        if self._url or self._options.url:
+            return remote_http.mask_url(self._url or self._options.url)
+        return 'the %r endpoint of the service catalog' % (
+            self._options.service_type or self._options.endpoint_override)
+
+    def change_token(self):
+        held = self._held
+        if held is not None and _now() < self._fresh_until:
+            return held.token
+        try:
+            self._held = self._download(held)
+        except exception.AliasSourceError as exc:
+            self._fresh_until = 0.0
+            if held is not None:
+                raise
+            self._held = self._load_cache_file(exc)
+        return self._held.token
+
+    def entries(self):
+        if self._held is None:
+            self.change_token()
+        return list(self._held.entries)
+
+    @classmethod
+    def list_opts(cls):
+        return remote_opts.list_opts()
+
+    def _download(self, held):
+        """Ask the server; return what to hold next.
+
+        :raises nova_pci_alias.exception.AliasSourceError: no good document
+            came; nothing held has changed.
+        """
+        try:
+            if self._client is None:
+                self._client = remote_http.DocumentClient(self.conf)
+            url = self._url = self._client.document_url()
+            self._warn_if_plain_http(url)
+            validators = {}
+            if held is not None and not held.from_cache:
+                validators = {'etag': held.etag,
+                              'last_modified': held.last_modified}
+            fetched = self._client.get(url, **validators)
+        except remote_http.FetchFailed as exc:
+            raise exception.AliasSourceError(
+                source=NAME, reason='%s: %s' % (self.location(), exc))
+        started = _now()
+        location = remote_http.mask_url(url)
+        if fetched.status == 304:
+            if not validators:
+                raise exception.AliasSourceError(
+                    source=NAME, reason='%s: HTTP 304 Not Modified to a '
+                    'request that was not conditional' % location)
+            self._fresh_until = started + self._lifetime(fetched.headers)
+            return held
+        entries = document.decode_document(fetched.body, location)
+        self._fresh_until = started + self._lifetime(fetched.headers)
+        if held is not None and held.from_cache:
+            LOG.info('PCI alias source %(source)r fetched %(url)s again; '
+                     'its aliases no longer come from the cache file.',
+                     {'source': NAME, 'url': location})
+        self._save_cache_file(fetched.body, entries)
+        return _Held(document.etag_of(fetched.body), entries,
+                     fetched.headers.get('ETag'),
+                     fetched.headers.get('Last-Modified'), location, False)
+
+    def _lifetime(self, headers):
+        """Seconds to use a response before asking again."""
+        options = self._options
+        control = webob.cachecontrol.CacheControl.parse(
+            headers.get('Cache-Control', ''), type='response')
+        if control.no_store or control.no_cache:
+            max_age = 0
+        elif control.max_age is None:
+            return options.min_refresh_interval
+        else:
+            max_age = control.max_age
+            age = headers.get('Age', '')
+            if age.isdigit():
+                max_age -= int(age)
+        return max(options.min_refresh_interval,
+                   min(max_age, options.max_refresh_interval))
+
+    def _warn_if_plain_http(self, url):
+        if (self._warned_plain_http or self._options.allow_insecure_http
+                or not url.lower().startswith('http:')):
+            return
+        self._warned_plain_http = True
+        LOG.warning('PCI alias source %(source)r fetches %(url)s over plain '
+                    'HTTP: the aliases can be read and changed on the way. '
+                    'Use https, or set [%(group)s] allow_insecure_http = '
+                    'true to accept this.',
+                    {'source': NAME, 'url': remote_http.mask_url(url),
+                     'group': remote_opts.GROUP})
+
+    def _save_cache_file(self, body, entries):
+        path = self._options.cache_file
+        if not path:
+            return
+        try:
+            placement = self.conf.pci_alias.pci_in_placement
+        except cfg.NoSuchOptError:
+            placement = False
+        try:
+            alias.parse_aliases(entries, pci_in_placement=placement)
+        except exception.PciInvalidAlias:
+            # The registry reports the entry; the cache keeps the last good
+            # document.
+            LOG.debug('Not writing the PCI alias cache file %s: the '
+                      'document holds an invalid alias.', path)
+            return
+        try:
+            remote_cache.write(path, body)
+        except OSError as exc:
+            LOG.warning('PCI alias source %(source)r cannot write its cache '
+                        'file %(path)s: %(error)s',
+                        {'source': NAME, 'path': path, 'error': exc})
+
+    def _load_cache_file(self, failure):
+        """Return what the cache file holds, after a first download failed.
+
+        :param failure: the AliasSourceError of the download.
+        :raises nova_pci_alias.exception.AliasSourceError: there is no
+            usable cache file either.
+        """
+        path = self._options.cache_file
+        try:
+            if not path:
+                raise _NoCache('[%s] cache_file is not set'
+                               % remote_opts.GROUP)
+            try:
+                cached = remote_cache.read(path)
+            except OSError as exc:
+                raise _NoCache('cannot read the cache file: %s' % exc)
+            if cached is None:
+                raise _NoCache('the cache file %s does not exist' % path)
+            body, age = cached
+            try:
+                entries = document.decode_document(body, path)
+            except exception.InvalidAliasDocument as exc:
+                raise _NoCache(exc)
+        except _NoCache as exc:
+            raise exception.AliasSourceError(
+                source=NAME, reason='%s; and no aliases were loaded before, '
+                'nor can be read from a cache file: %s'
+                % (_reason_of(failure), exc)) from None
+        LOG.warning('PCI alias source %(source)r serves the aliases kept in '
+                    'the cache file %(path)s, written %(age)d seconds ago, '
+                    'because fetching the document failed: %(error)s',
+                    {'source': NAME, 'path': path, 'age': age,
+                     'error': _reason_of(failure)})
+        location = '%s (cached from %s)' % (path, self.location())
+        return _Held(document.etag_of(body), entries, None, None, location,
+                     True)
+
+
+class _NoCache(Exception):
+    """The cache file cannot stand in for the server."""
+
+
+def _reason_of(failure):
+    """The text of a source error without the "source failed" prefix."""
+    if type(failure) is exception.AliasSourceError:
+        return failure.kwargs.get('reason', failure)
+    return failure

@@ -1,0 +1,115 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Servers for the tests of the ``remote`` source, on 127.0.0.1.
+
+:class:`DocumentApp` is a small static web server (a WSGI app, served with
+:class:`~nova_pci_alias.tests.unit.httpserver.WSGIServerFixture`) holding one
+alias document, with the behaviours of third-party servers the source must
+cope with.  :class:`SilentServerFixture` accepts connections and never
+answers; :func:`closed_port` gives a port nothing listens on.
+"""
+
+import socket
+
+import fixtures
+import webob
+import webob.exc
+
+from nova_pci_alias import document
+
+DOCUMENT_PATH = '/aliases.json'
+
+
+class DocumentApp:
+    """Serves one alias document at :data:`DOCUMENT_PATH`.
+
+    ``body`` is the document served; ``etag`` and ``last_modified`` say
+    whether those validators are sent (conditional requests then get 304);
+    ``cache_control`` is the ``Cache-Control`` header, if any; ``status``,
+    when set, is sent instead of the document (``'500 Internal Server
+    Error'``, say); ``streamed`` sends the body without Content-Length.
+    ``/moved`` redirects to the document.  ``requests`` records each
+    request's ``(path, headers)``.
+    """
+
+    def __init__(self, body=b'', etag=True, last_modified=False,
+                 cache_control=None):
+        self.body = body
+        self.etag = etag
+        self.last_modified = last_modified
+        self.cache_control = cache_control
+        self.status = None
+        self.streamed = False
+        self.requests = []
+
+    def set_entries(self, entries):
+        """Serve a version 1 document of ``entries``."""
+        self.body = document.encode_document(entries)
+
+    def __call__(self, environ, start_response):
+        request = webob.Request(environ)
+        self.requests.append((request.path, dict(request.headers)))
+        if request.path == '/moved':
+            app = webob.exc.HTTPFound(location=DOCUMENT_PATH)
+        elif request.path != DOCUMENT_PATH:
+            app = webob.exc.HTTPNotFound()
+        elif self.status is not None:
+            app = webob.Response(status=self.status, body=b'{"error": 1}')
+        elif self.streamed:
+            return self._stream(start_response)
+        else:
+            app = self._document_response()
+        return app(environ, start_response)
+
+    def _document_response(self):
+        response = webob.Response(body=self.body, conditional_response=True,
+                                  content_type='application/json',
+                                  charset=None)
+        if self.etag:
+            response.etag = document.etag_of(self.body).strip('"')
+        if self.last_modified:
+            response.last_modified = 1700000000
+        if self.cache_control is not None:
+            response.headers['Cache-Control'] = self.cache_control
+        return response
+
+    def _stream(self, start_response):
+        start_response('200 OK', [('Content-Type', 'application/json')])
+        step = 64 * 1024
+        return (self.body[i:i + step] for i in range(0, len(self.body), step))
+
+    def last_headers(self):
+        """The headers of the last request received."""
+        return self.requests[-1][1]
+
+
+class SilentServerFixture(fixtures.Fixture):
+    """A listening socket on 127.0.0.1 that never answers.
+
+    Connections complete (the kernel accepts them into the backlog), but
+    nothing is ever read or sent.  ``self.url`` is its base URL.
+    """
+
+    def _setUp(self):
+        self.socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.addCleanup(self.socket.close)
+        self.socket.bind(('127.0.0.1', 0))
+        self.socket.listen(8)
+        self.url = 'http://127.0.0.1:%d' % self.socket.getsockname()[1]
+
+
+def closed_port():
+    """Return a port of 127.0.0.1 that nothing listens on (just freed)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
