@@ -16,9 +16,12 @@
 :class:`~nova_pci_alias.tests.unit.httpserver.WSGIServerFixture`) holding one
 alias document, with the behaviours of third-party servers the source must
 cope with.  :class:`SilentServerFixture` accepts connections and never
-answers; :func:`closed_port` gives a port nothing listens on.
+answers; :func:`closed_port` gives a port nothing listens on;
+:class:`KeystoneApp` plays the token API of Keystone v3, with a service
+catalog.
 """
 
+import json
 import socket
 
 import fixtures
@@ -35,7 +38,8 @@ class DocumentApp:
 
     ``body`` is the document served; ``etag`` and ``last_modified`` say
     whether those validators are sent (conditional requests then get 304);
-    ``cache_control`` is the ``Cache-Control`` header, if any; ``status``,
+    ``cache_control`` and ``age`` are the ``Cache-Control`` and ``Age``
+    headers, if any; ``status``,
     when set, is sent instead of the document (``'500 Internal Server
     Error'``, say); ``streamed`` sends the body without Content-Length.
     ``/moved`` redirects to the document.  ``requests`` records each
@@ -48,6 +52,7 @@ class DocumentApp:
         self.etag = etag
         self.last_modified = last_modified
         self.cache_control = cache_control
+        self.age = None
         self.status = None
         self.streamed = False
         self.requests = []
@@ -81,6 +86,8 @@ class DocumentApp:
             response.last_modified = 1700000000
         if self.cache_control is not None:
             response.headers['Cache-Control'] = self.cache_control
+        if self.age is not None:
+            response.headers['Age'] = str(self.age)
         return response
 
     def _stream(self, start_response):
@@ -113,3 +120,44 @@ def closed_port():
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(('127.0.0.1', 0))
         return sock.getsockname()[1]
+
+
+class KeystoneApp:
+    """The part of the Keystone v3 API a password login uses.
+
+    ``POST /v3/auth/tokens`` with the right password gets :data:`TOKEN`
+    and a service catalog with one service of type ``service_type`` whose
+    public and internal endpoints are ``endpoint``.
+    """
+
+    TOKEN = 'token-4f1d2c'
+    PASSWORD = 'keystone-secret'
+
+    def __init__(self, service_type, endpoint):
+        self.service_type = service_type
+        self.endpoint = endpoint
+
+    def __call__(self, environ, start_response):
+        request = webob.Request(environ)
+        if (request.method, request.path) != ('POST', '/v3/auth/tokens'):
+            return webob.exc.HTTPNotFound()(environ, start_response)
+        identity = json.loads(request.body)['auth']['identity']
+        if identity['password']['user']['password'] != self.PASSWORD:
+            return webob.exc.HTTPUnauthorized()(environ, start_response)
+        domain = {'id': 'default', 'name': 'Default'}
+        endpoints = [{'id': interface, 'interface': interface,
+                      'region': 'RegionOne', 'region_id': 'RegionOne',
+                      'url': self.endpoint}
+                     for interface in ('public', 'internal')]
+        token = {'token': {
+            'methods': ['password'],
+            'issued_at': '2026-01-01T00:00:00.000000Z',
+            'expires_at': '2999-01-01T00:00:00.000000Z',
+            'user': {'id': 'u1', 'name': 'nova', 'domain': domain},
+            'project': {'id': 'p1', 'name': 'service', 'domain': domain},
+            'catalog': [{'id': 's1', 'type': self.service_type,
+                         'name': 'aliases', 'endpoints': endpoints}],
+        }}
+        response = webob.Response(status=201, json_body=token)
+        response.headers['X-Subject-Token'] = self.TOKEN
+        return response(environ, start_response)
