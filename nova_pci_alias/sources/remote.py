@@ -168,7 +168,8 @@ class RemoteSource(sources.AliasSource):
             headers.get('Cache-Control', ''), type='response')
         if control.no_store or control.no_cache:
             max_age = 0
-        elif control.max_age is None:
+        elif not isinstance(control.max_age, int):
+            # Absent, or not a number: ask again at the next check.
             return options.min_refresh_interval
         else:
             max_age = control.max_age

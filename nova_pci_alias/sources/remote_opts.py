@@ -31,11 +31,17 @@ GROUP = 'pci_alias_remote'
 #: set: never wait forever.
 DEFAULT_TIMEOUT = 10.0
 
-remote_group = cfg.OptGroup(
-    GROUP,
-    title='Remote PCI alias document',
-    help='The "remote" alias source: a PCI alias document fetched over '
-         'HTTP(S) through a keystoneauth1 session.')
+
+def _group():
+    # A new OptGroup for each ConfigOpts: oslo.config keeps a group's
+    # overrides on the OptGroup object, so sharing one would leak them
+    # between configurations.
+    return cfg.OptGroup(
+        GROUP,
+        title='Remote PCI alias document',
+        help='The "remote" alias source: a PCI alias document fetched over '
+             'HTTP(S) through a keystoneauth1 session.')
+
 
 remote_opts = [
     cfg.URIOpt(
@@ -101,10 +107,10 @@ def register_opts(conf):
 
     :param conf: a :class:`oslo_config.cfg.ConfigOpts`.
     """
-    conf.register_group(remote_group)
-    conf.register_opts(remote_opts, group=remote_group)
-    conf.register_opts(_session_opts(), group=remote_group)
-    conf.register_opts(_adapter_opts(), group=remote_group)
+    conf.register_group(_group())
+    conf.register_opts(remote_opts, group=GROUP)
+    conf.register_opts(_session_opts(), group=GROUP)
+    conf.register_opts(_adapter_opts(), group=GROUP)
     ks_loading.register_auth_conf_options(conf, GROUP)
 
 
@@ -117,7 +123,7 @@ def list_opts():
 
     :returns: a list with one ``(OptGroup, [Opt, ...])`` tuple.
     """
-    return [(copy.deepcopy(remote_group),
+    return [(_group(),
              copy.deepcopy(remote_opts)
              + _session_opts()
              + ks_loading.get_auth_common_conf_options()

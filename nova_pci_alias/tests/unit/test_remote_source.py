@@ -203,6 +203,14 @@ class TestConditionalRequests(RemoteTestCase):
         src.change_token()
         self.assertEqual(1, len(self.app.requests))
 
+    def test_max_age_that_is_not_a_number_is_ignored(self):
+        self.app.cache_control = 'max-age=soon'
+        src = self.source()
+        src.change_token()
+        self.now += 1
+        src.change_token()
+        self.assertEqual(2, len(self.app.requests))
+
     def test_no_cache_asks_every_time(self):
         self.app.cache_control = 'no-cache, max-age=600'
         src = self.source()
@@ -612,6 +620,14 @@ class TestOptions(base.BaseTestCase):
         remote_opts.register_opts(conf)
         self.assertEqual(remote_opts.DEFAULT_TIMEOUT,
                          conf.pci_alias_remote.timeout)
+
+    def test_overrides_stay_in_their_configuration(self):
+        first = self.useFixture(fakes.ConfFixture())
+        second = self.useFixture(fakes.ConfFixture()).conf
+        remote_opts.register_opts(first.conf)
+        remote_opts.register_opts(second)
+        first.config(group='pci_alias_remote', url='https://a.example/')
+        self.assertIsNone(second.pci_alias_remote.url)
 
 
 class TestPublishedSchema(base.BaseTestCase):
