@@ -99,7 +99,9 @@ def _session_opts():
 
 
 def _adapter_opts():
-    return ks_loading.get_adapter_conf_options(include_deprecated=False)
+    options = ks_loading.get_adapter_conf_options(include_deprecated=False)
+    cfg.set_defaults(options, valid_interfaces=['internal', 'public'])
+    return options
 
 
 def register_opts(conf):
