@@ -95,10 +95,15 @@ class RemoteSource(sources.AliasSource):
         held = self._held
         if held is not None:
             return held.location
-        if self._url or self._options.url:
-            return remote_http.mask_url(self._url or self._options.url)
+        options = self._options
+        url = self._url or options.url
+        if not url and options.endpoint_override:
+            url = remote_http.join_url(options.endpoint_override,
+                                       options.path)
+        if url:
+            return remote_http.mask_url(url)
         return 'the %r endpoint of the service catalog' % (
-            self._options.service_type or self._options.endpoint_override)
+            options.service_type)
 
     def change_token(self):
         held = self._held
@@ -141,17 +146,17 @@ class RemoteSource(sources.AliasSource):
         except remote_http.FetchFailed as exc:
             raise exception.AliasSourceError(
                 source=NAME, reason='%s: %s' % (self.location(), exc))
-        started = _now()
+        answered = _now()
         location = remote_http.mask_url(url)
         if fetched.status == 304:
             if not validators:
                 raise exception.AliasSourceError(
                     source=NAME, reason='%s: HTTP 304 Not Modified to a '
                     'request that was not conditional' % location)
-            self._fresh_until = started + self._lifetime(fetched.headers)
+            self._fresh_until = answered + self._lifetime(fetched.headers)
             return held
         entries = document.decode_document(fetched.body, location)
-        self._fresh_until = started + self._lifetime(fetched.headers)
+        self._fresh_until = answered + self._lifetime(fetched.headers)
         if held is not None and held.from_cache:
             LOG.info('PCI alias source %(source)r fetched %(url)s again; '
                      'its aliases no longer come from the cache file.',

@@ -31,7 +31,6 @@ import urllib.parse
 from keystoneauth1 import exceptions as ks_exceptions
 from keystoneauth1 import loading as ks_loading
 from oslo_log import log as logging
-import requests
 
 from nova_pci_alias.sources import remote_opts
 
@@ -70,6 +69,11 @@ def mask_url(url):
     query = '***' if parts.query else ''
     return urllib.parse.urlunsplit(
         (parts.scheme, netloc, parts.path, query, ''))
+
+
+def join_url(endpoint, path):
+    """Return ``path`` under the ``endpoint`` URL, with one slash between."""
+    return '%s/%s' % (endpoint.rstrip('/'), path.lstrip('/'))
 
 
 class DocumentClient:
@@ -125,7 +129,7 @@ class DocumentClient:
         if not endpoint:
             raise FetchFailed('no endpoint of service type %r in the service '
                               'catalog' % self.adapter.service_type)
-        return '%s/%s' % (endpoint.rstrip('/'), self.path.lstrip('/'))
+        return join_url(endpoint, self.path)
 
     def get(self, url, etag=None, last_modified=None):
         """GET the document, conditionally when validators are given.
@@ -178,7 +182,9 @@ class DocumentClient:
                 if size > self.limit:
                     raise FetchFailed(too_large)
                 chunks.append(chunk)
-        except requests.exceptions.RequestException as exc:
+        except OSError as exc:
+            # requests' errors while reading (RequestException and its
+            # subclasses) are OSErrors.
             raise FetchFailed('reading the response failed: %s'
                               % scrub(exc)) from None
         return b''.join(chunks)

@@ -23,6 +23,7 @@ catalog.
 
 import json
 import socket
+import time
 
 import fixtures
 import webob
@@ -41,7 +42,9 @@ class DocumentApp:
     ``cache_control`` and ``age`` are the ``Cache-Control`` and ``Age``
     headers, if any; ``status``,
     when set, is sent instead of the document (``'500 Internal Server
-    Error'``, say); ``streamed`` sends the body without Content-Length.
+    Error'``, say); ``streamed`` sends the body without Content-Length;
+    ``truncated`` announces twice the body's length and closes after the
+    body; ``stall`` is the seconds to wait in the middle of the body.
     ``/moved`` redirects to the document.  ``requests`` records each
     request's ``(path, headers)``.
     """
@@ -55,6 +58,8 @@ class DocumentApp:
         self.age = None
         self.status = None
         self.streamed = False
+        self.truncated = False
+        self.stall = 0
         self.requests = []
 
     def set_entries(self, entries):
@@ -70,7 +75,7 @@ class DocumentApp:
             app = webob.exc.HTTPNotFound()
         elif self.status is not None:
             app = webob.Response(status=self.status, body=b'{"error": 1}')
-        elif self.streamed:
+        elif self.streamed or self.truncated or self.stall:
             return self._stream(start_response)
         else:
             app = self._document_response()
@@ -91,9 +96,20 @@ class DocumentApp:
         return response
 
     def _stream(self, start_response):
-        start_response('200 OK', [('Content-Type', 'application/json')])
-        step = 64 * 1024
-        return (self.body[i:i + step] for i in range(0, len(self.body), step))
+        headers = [('Content-Type', 'application/json')]
+        if self.truncated:
+            headers.append(('Content-Length', str(2 * len(self.body))))
+        elif not self.streamed:
+            headers.append(('Content-Length', str(len(self.body))))
+        start_response('200 OK', headers)
+        return self._chunks()
+
+    def _chunks(self):
+        half = len(self.body) // 2
+        yield self.body[:half]
+        if self.stall:
+            time.sleep(self.stall)
+        yield self.body[half:]
 
     def last_headers(self):
         """The headers of the last request received."""

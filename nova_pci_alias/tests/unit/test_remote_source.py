@@ -228,6 +228,17 @@ class TestFirstLoadFailures(RemoteTestCase):
         src = self.source(url=silent.url + '/aliases.json', timeout=0.3)
         self.assertIn('timed out', self.first_load_error(src))
 
+    def test_server_stalls_in_the_body(self):
+        self.app.stall = 1
+        src = self.source(timeout=0.3)
+        self.assertIn('reading the response failed',
+                      self.first_load_error(src))
+
+    def test_truncated_body(self):
+        self.app.truncated = True
+        self.assertIn('reading the response failed',
+                      self.first_load_error(self.source()))
+
     def test_connection_refused(self):
         src = self.source(url='http://127.0.0.1:%d/aliases.json'
                           % remote_servers.closed_port())
@@ -572,6 +583,10 @@ class TestDiscovery(RemoteTestCase):
     def test_location_after_discovery(self):
         src = self.discover(endpoint_override=self.server.url)
         src.entries()
+        self.assertEqual(self.url, src.location())
+
+    def test_location_of_an_endpoint_override(self):
+        src = self.discover(endpoint_override=self.server.url + '/')
         self.assertEqual(self.url, src.location())
 
     def test_location_before_discovery(self):
