@@ -26,6 +26,7 @@ Nothing here logs or raises a URL's user name, password or query string:
 
 import collections
 import contextlib
+import importlib.metadata
 import urllib.parse
 
 from keystoneauth1 import exceptions as ks_exceptions
@@ -37,6 +38,16 @@ from nova_pci_alias.sources import remote_opts
 LOG = logging.getLogger(__name__)
 
 _CHUNK_BYTES = 64 * 1024
+
+# Names this package in the User-Agent of its requests.
+_APP_NAME = 'nova_pci_alias'
+
+
+def _app_version():
+    try:
+        return importlib.metadata.version(_APP_NAME)
+    except importlib.metadata.PackageNotFoundError:
+        return None
 
 
 class FetchFailed(Exception):
@@ -99,7 +110,8 @@ class DocumentClient:
             auth = ks_loading.load_auth_from_conf_options(
                 conf, remote_opts.GROUP)
             session = ks_loading.load_session_from_conf_options(
-                conf, remote_opts.GROUP, auth=auth)
+                conf, remote_opts.GROUP, auth=auth, app_name=_APP_NAME,
+                app_version=_app_version())
             self.adapter = ks_loading.load_adapter_from_conf_options(
                 conf, remote_opts.GROUP, session=session)
         except (ks_exceptions.ClientException, TypeError) as exc:

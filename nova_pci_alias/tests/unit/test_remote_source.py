@@ -20,10 +20,12 @@ import stat
 import fixtures
 from keystoneauth1 import loading as ks_loading
 from oslotest import base
+from testtools import matchers
 
 import nova_pci_alias
 from nova_pci_alias import document
 from nova_pci_alias import exception
+from nova_pci_alias import opts
 from nova_pci_alias import registry
 from nova_pci_alias.sources import config
 from nova_pci_alias.sources import remote
@@ -101,6 +103,11 @@ class TestFetch(RemoteTestCase):
     def test_redirect_is_followed(self):
         src = self.source(url=self.server.url + '/moved')
         self.assertEqual(['a', 'b'], self.names(src))
+
+    def test_user_agent_names_the_package(self):
+        self.source().entries()
+        self.assertThat(self.app.last_headers()['User-Agent'],
+                        matchers.StartsWith('nova_pci_alias/'))
 
     def test_asks_for_json(self):
         self.source().entries()
@@ -634,6 +641,11 @@ class TestOptions(base.BaseTestCase):
                     'region_name', 'valid_interfaces', 'endpoint_override',
                     'connect_retries', 'status_code_retries'}
         self.assertEqual(set(), expected - names)
+
+    def test_generator_lists_the_remote_options(self):
+        self.assertIn(('pci_alias_remote', 'url'), {
+            (str(group), opt.dest) for group, group_opts in opts.list_opts()
+            for opt in group_opts})
 
     def test_timeout_has_a_default(self):
         conf = self.useFixture(fakes.ConfFixture()).conf
