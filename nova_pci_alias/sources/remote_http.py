@@ -75,7 +75,7 @@ def mask_url(url):
         the fragment is dropped.
     """
     parts = urllib.parse.urlsplit(url)
-    userinfo, at, hostport = parts.netloc.rpartition('@')
+    _userinfo, at, hostport = parts.netloc.rpartition('@')
     netloc = ('***@' if at else '') + hostport
     query = '***' if parts.query else ''
     return urllib.parse.urlunsplit(

@@ -563,26 +563,31 @@ class TestDiscovery(RemoteTestCase):
             group='pci_alias_remote')
         return server
 
+    def test_wrong_password(self):
+        self.login(password='wrong')
+        self.assertIn('HTTP 401', self.first_load_error(self.discover()))
+
+    def test_unknown_auth_plugin(self):
+        self.assertIn('invalid [pci_alias_remote] options',
+                      self.first_load_error(self.source(auth_type='nope')))
+
     def test_endpoint_override_and_path(self):
         src = self.discover(endpoint_override=self.server.url)
         self.assertEqual(['a', 'b'], self.names(src))
 
-    def test_service_catalog(self):
+    def login(self, password=remote_servers.KeystoneApp.PASSWORD):
         keystone = self.keystone()
         self.conf_fixture.config(
             group='pci_alias_remote', auth_url=keystone.url + '/v3',
-            username='nova', password=remote_servers.KeystoneApp.PASSWORD,
-            user_domain_id='default', project_name='service',
-            project_domain_id='default')
+            username='nova', password=password, user_domain_id='default',
+            project_name='service', project_domain_id='default')
+
+    def test_service_catalog(self):
+        self.login()
         self.assertEqual(['a', 'b'], self.names(self.discover()))
 
     def test_token_is_sent(self):
-        keystone = self.keystone()
-        self.conf_fixture.config(
-            group='pci_alias_remote', auth_url=keystone.url + '/v3',
-            username='nova', password=remote_servers.KeystoneApp.PASSWORD,
-            user_domain_id='default', project_name='service',
-            project_domain_id='default')
+        self.login()
         self.discover().entries()
         self.assertEqual(remote_servers.KeystoneApp.TOKEN,
                          self.app.last_headers()['X-Auth-Token'])
