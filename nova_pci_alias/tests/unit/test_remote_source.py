@@ -142,14 +142,27 @@ class TestConditionalRequests(RemoteTestCase):
         self.assertEqual('Tue, 14 Nov 2023 22:13:20 GMT',
                          self.app.last_headers()['If-Modified-Since'])
 
+    def not_modified_from_now_on(self):
+        """Answer 304 to everything, while the document changes."""
+        self.app.status = '304 Not Modified'
+        self.app.set_entries([entry('c')])
+
     def test_not_modified_keeps_the_table(self):
         reg = self.registry()
         first = reg.get_table()
+        self.not_modified_from_now_on()
         self.assertIs(first, reg.get_table())
 
     def test_not_modified_keeps_the_token(self):
         src = self.source()
-        self.assertEqual(src.change_token(), src.change_token())
+        first = src.change_token()
+        self.not_modified_from_now_on()
+        self.assertEqual(first, src.change_token())
+
+    def test_not_modified_to_a_first_request_is_an_error(self):
+        self.app.status = '304 Not Modified'
+        self.assertIn('HTTP 304 Not Modified to a request that was not '
+                      'conditional', self.first_load_error(self.source()))
 
     def test_a_changed_document_is_seen(self):
         reg = self.registry()
