@@ -74,6 +74,10 @@ def _now():
 class RemoteSource(sources.AliasSource):
     """Alias entries from a JSON alias document on an HTTP(S) server.
 
+    Configured in ``[pci_alias_remote]``; the deployer guide "Aliases from
+    a remote document" describes publishing, TLS, Keystone authentication,
+    outages and the cache file.
+
     :param conf: the :class:`oslo_config.cfg.ConfigOpts`; the options of
         ``[pci_alias_remote]`` are registered on it.
     """
