@@ -256,6 +256,9 @@ def _preload(resource):
         publication = resource.current()
     except TableUnavailable:
         return
+    except Exception:
+        LOG.exception('Unexpected error loading the PCI alias table')
+        return
     LOG.info('Serving %d PCI aliases (%d entries) at %s.',
              len(publication.table), len(publication.table.entries),
              ALIASES_PATH)

@@ -100,27 +100,36 @@ def _stop_on_sigterm(signum, frame):
     raise KeyboardInterrupt()
 
 
-def main(argv=None, conf=None):
+def main(argv=None, conf=None, err=None):
     """Run the development server until SIGINT or SIGTERM.
 
     :param argv: the command-line arguments, without the program name;
         ``sys.argv[1:]`` when None.
     :param conf: the :class:`oslo_config.cfg.ConfigOpts` to use; a new one
         when None.
+    :param err: where to write a fatal error; standard error when None.
     :returns: the exit code.
     """
     conf = cfg.ConfigOpts() if conf is None else conf
+    err = sys.stderr if err is None else err
     conf.register_cli_opts(cli_opts)
     logging.register_options(conf)
     prog = wsgi.PROG
 
     def fail(message, code):
-        sys.stderr.write('%s: error: %s\n' % (prog, message))
+        err.write('%s: error: %s\n' % (prog, message))
         return code
 
     try:
         conf(sys.argv[1:] if argv is None else argv, project='nova',
              prog=prog)
+    except SystemExit as exc:
+        # --help, or a command line that argparse or oslo.config refused
+        # after printing why.
+        return EXIT_OK if not exc.code else EXIT_USAGE
+    except cfg.Error as exc:
+        return fail(exc, EXIT_USAGE)
+    try:
         logging.setup(conf, prog)
         application = app_mod.build_app(conf)
     except cfg.Error as exc:
