@@ -182,6 +182,9 @@ class AliasDocumentResource:
         if _matches(req.if_none_match, publication.etag):
             response = webob.Response(status=304, content_type=None,
                                       charset=None)
+            # RFC 9110 lets a 304 give the length of the document it stands
+            # for, and no other; a server would otherwise add "0".
+            response.content_length = len(publication.body)
         else:
             response = webob.Response(body=publication.body,
                                       content_type=_JSON, charset=None)

@@ -180,6 +180,11 @@ class TestConditional(ServiceTestCase):
         self.assertEqual((self.etag, 'max-age=60'),
                          (headers['ETag'], headers['Cache-Control']))
 
+    def test_not_modified_gives_the_length_of_the_document(self):
+        _, headers, _ = self.revalidate(self.etag)
+        self.assertEqual(str(len(fetch(self.url)[2])),
+                         headers['Content-Length'])
+
     def test_weak_form_matches(self):
         status, _, _ = self.revalidate('W/' + self.etag)
         self.assertEqual(304, status)
