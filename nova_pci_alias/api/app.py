@@ -148,9 +148,11 @@ class AliasDocumentResource:
             self._record_failure(str(exc))
             raise TableUnavailable(str(exc)) from exc
         if self._failure is not None:
-            self._failure = None
-            LOG.info('The PCI alias table loaded; serving %d aliases.',
-                     len(table))
+            with self._lock:
+                recovered, self._failure = self._failure is not None, None
+            if recovered:
+                LOG.info('The PCI alias table loaded; serving %d aliases.',
+                         len(table))
         publication = self._publication
         if publication is None or publication.table is not table:
             body = document.encode_document(table.entries)
