@@ -15,6 +15,7 @@
 import http.client
 import json
 import re
+import threading
 import urllib.parse
 
 import fixtures
@@ -221,6 +222,29 @@ class TestConditional(ServiceTestCase):
         self.set_aliases(GPU, NIC)
         status, _, _ = self.revalidate(self.etag)
         self.assertEqual(304, status)
+
+
+class TestConcurrentReaders(ServiceTestCase):
+
+    def test_every_body_matches_its_etag_while_tables_change(self):
+        url = self.serve()
+        mismatches = []
+
+        def read():
+            for _ in range(20):
+                _, headers, body = fetch(url)
+                if headers['ETag'] != document.etag_of(body):
+                    mismatches.append(headers['ETag'])
+
+        readers = [threading.Thread(target=read) for _ in range(6)]
+        for reader in readers:
+            reader.start()
+        flips = 0
+        while any(reader.is_alive() for reader in readers):
+            flips += 1
+            self.set_aliases(*[GPU, NIC][:flips % 2 + 1])
+            readers[0].join(timeout=0.001)
+        self.assertEqual([], mismatches)
 
 
 class TestErrors(ServiceTestCase):
