@@ -130,6 +130,7 @@ class AliasDocumentResource:
         self._publication = None
         self._failure = None     # (monotonic time to retry at, message)
         self._lock = threading.Lock()
+        self._loading = threading.Lock()
 
     def current(self):
         """Return the publication of the registry's current table.
@@ -139,6 +140,21 @@ class AliasDocumentResource:
             message says why (the registry's error, which names the failing
             source and holds no secret).
         """
+        if self._publication is None:
+            # Never loaded: one request at a time asks the sources; those
+            # that waited get the failure it met rather than asking again.
+            with self._loading:
+                table = self._table()
+        else:
+            table = self._table()
+        publication = self._publication
+        if publication is None or publication.table is not table:
+            body = document.encode_document(table.entries)
+            publication = _Publication(table, body, document.etag_of(body))
+            self._publication = publication
+        return publication
+
+    def _table(self):
         failure = self._failure
         if failure is not None and time.monotonic() < failure[0]:
             raise TableUnavailable(failure[1])
@@ -153,12 +169,7 @@ class AliasDocumentResource:
             if recovered:
                 LOG.info('The PCI alias table loaded; serving %d aliases.',
                          len(table))
-        publication = self._publication
-        if publication is None or publication.table is not table:
-            body = document.encode_document(table.entries)
-            publication = _Publication(table, body, document.etag_of(body))
-            self._publication = publication
-        return publication
+        return table
 
     def _record_failure(self, message):
         with self._lock:

@@ -16,6 +16,7 @@ import http.client
 import json
 import re
 import threading
+import time
 import urllib.parse
 
 import fixtures
@@ -345,6 +346,17 @@ class TestMiddleware(ServiceTestCase):
         self.assertEqual(200, status)
 
 
+class SlowBrokenSource(fakes.FakeSource):
+    """A source whose backend takes a while to fail."""
+
+    asked = 0
+
+    def change_token(self):
+        self.asked += 1
+        time.sleep(0.2)
+        raise exception.AliasSourceError(source='cmdb', reason='timed out')
+
+
 class TestSourceFailures(ServiceTestCase):
 
     def broken(self, reason='the backend is down'):
@@ -391,6 +403,19 @@ class TestSourceFailures(ServiceTestCase):
         self.now += 10
         status, _, _ = fetch(url)
         self.assertEqual(200, status)
+
+    def test_waiting_requests_do_not_ask_a_failing_source_again(self):
+        source = SlowBrokenSource(self.conf)
+        url = self.serve_sources(source)
+        self.now += 10
+        readers = [threading.Thread(target=fetch, args=(url,))
+                   for _ in range(4)]
+        for reader in readers:
+            reader.start()
+        for reader in readers:
+            reader.join(timeout=10)
+        # Once when the application was built, once for the four requests.
+        self.assertEqual(2, source.asked)
 
     def test_a_lasting_failure_is_logged_once(self):
         url = self.serve_sources(self.broken())
