@@ -23,9 +23,10 @@ or, for mod_wsgi, a script holding
 ``from nova_pci_alias.api.wsgi import application``.
 
 The configuration files are the ones named in the environment variable
-:data:`CONFIG_FILES_ENV` (separated by ``;``), or else ``nova.conf`` from
-the usual places (``~/.nova/``, ``/etc/nova/``, ``/etc/nova/nova.conf.d/``),
-as for the other commands of this package.
+:data:`CONFIG_FILES_ENV` (separated by ``;``), and only those; or else
+``nova.conf`` from the usual places (``~/.nova/``, ``/etc/nova/``, and the
+directory ``/etc/nova/nova.conf.d/``), as for the other commands of this
+package.
 """
 
 import os
@@ -61,8 +62,8 @@ def init_application(config_files=None, conf=None):
     """Read the configuration, set up logging and build the application.
 
     :param config_files: the configuration files to read; by default those
-        of :func:`config_files_from_environment`, else ``nova.conf`` from
-        the usual places.
+        of :func:`config_files_from_environment`, else ``nova.conf`` (and
+        ``nova.conf.d/``) from the usual places.
     :param conf: the :class:`oslo_config.cfg.ConfigOpts` to fill; a new one
         when None.
     :returns: the WSGI application.
@@ -75,7 +76,10 @@ def init_application(config_files=None, conf=None):
     if config_files is None:
         config_files = config_files_from_environment()
     logging.register_options(conf)
-    conf([], project='nova', prog=PROG, default_config_files=config_files)
+    # Files named explicitly are the whole configuration: no directory of
+    # the usual places is searched then.
+    conf([], project='nova', prog=PROG, default_config_files=config_files,
+         default_config_dirs=None if config_files is None else [])
     logging.setup(conf, PROG)
     return app_mod.build_app(conf)
 

@@ -475,7 +475,7 @@ class TestConfigFromFiles(base.BaseTestCase):
         with open(path, 'w') as f:
             f.write('[pci_alias_api]\ncache_max_age = 300\n')
         conf = cfg.ConfigOpts()
-        conf(['--config-file', path])
+        conf(['--config-file', path], default_config_dirs=[])
         url = self.useFixture(httpserver.WSGIServerFixture(
             app.build_app(conf))).url
         self.assertEqual('max-age=300', fetch(url)[1]['Cache-Control'])
