@@ -76,10 +76,19 @@ class TestStartupErrors(CommandTestCase):
 
     def run_main(self, *args):
         # What argparse and oslo.config print themselves.
+        self.useFixture(fixtures.MonkeyPatch('sys.stdout', io.StringIO()))
         self.useFixture(fixtures.MonkeyPatch('sys.stderr', io.StringIO()))
         err = io.StringIO()
         code = api.main(list(args), conf=cfg.ConfigOpts(), err=err)
         return code, err.getvalue()
+
+    def test_help(self):
+        code, _ = self.run_main('--help')
+        self.assertEqual(api.EXIT_OK, code)
+
+    def test_unknown_argument(self):
+        code, _ = self.run_main('--colour', 'red')
+        self.assertEqual(api.EXIT_USAGE, code)
 
     def test_missing_config_file(self):
         code, err = self.run_main('--config-file', self.tmp.join('nope'))
