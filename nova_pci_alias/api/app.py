@@ -255,6 +255,10 @@ def build_app(conf, registry=None):
     options.register_opts(conf)
     if registry is None:
         registry = registry_mod.AliasRegistry(conf)
+        LOG.info('PCI alias sources: %(sources)s; configuration files: '
+                 '%(files)s', {
+                     'sources': ', '.join(registry.source_names) or 'none',
+                     'files': ', '.join(conf.config_file) or 'none'})
     resource = AliasDocumentResource(
         registry, cache_max_age=conf.pci_alias_api.cache_max_age,
         retry_after=conf.pci_alias_api.retry_after)
