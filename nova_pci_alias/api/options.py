@@ -1,0 +1,66 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""The options of the alias service, in ``[pci_alias_api]``."""
+
+import copy
+
+from oslo_config import cfg
+
+GROUP = 'pci_alias_api'
+
+api_group = cfg.OptGroup(
+    GROUP,
+    title='PCI alias service',
+    help='How nova-pci-alias-api publishes the alias table of its own '
+         '[pci_alias] sources at GET /v1/aliases.')
+
+api_opts = [
+    cfg.IntOpt(
+        'cache_max_age',
+        default=60,
+        min=0,
+        help='Seconds a client or a caching proxy may keep the alias '
+             'document before asking again, sent as "Cache-Control: '
+             'max-age=N". Clients revalidate with If-None-Match, which '
+             'costs the service no encoding. Keep it at or below '
+             '[pci_alias] refresh_interval of the readers; 0 asks them '
+             'to revalidate on every read.'),
+    cfg.IntOpt(
+        'retry_after',
+        default=10,
+        min=1,
+        help='Seconds during which the service answers 503 without trying '
+             'its sources again when they have never loaded (and sent to '
+             'clients as "Retry-After"). It keeps a broken backend from '
+             'being asked once per request. Once a table has loaded, a '
+             'failing source is retried every [pci_alias] '
+             'refresh_interval and the last good table is served '
+             'meanwhile.'),
+]
+
+
+def register_opts(conf):
+    """Register the ``[pci_alias_api]`` options on ``conf``.
+
+    :param conf: a :class:`oslo_config.cfg.ConfigOpts`.
+    """
+    conf.register_group(api_group)
+    conf.register_opts(api_opts, group=api_group)
+
+
+def list_opts():
+    """Return the service's options, for ``oslo-config-generator``.
+
+    :returns: a list of one ``(OptGroup, [Opt, ...])`` tuple.
+    """
+    return [(api_group, copy.deepcopy(api_opts))]

@@ -1,0 +1,95 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""The alias service as a WSGI application, for uWSGI, gunicorn and mod_wsgi.
+
+The application is built on first access to :data:`application`, not at
+import time::
+
+    uwsgi --http-socket 127.0.0.1:8790 \\
+        --module nova_pci_alias.api.wsgi:application
+    gunicorn --bind 127.0.0.1:8790 nova_pci_alias.api.wsgi:application
+
+or, for mod_wsgi, a script holding
+``from nova_pci_alias.api.wsgi import application``.
+
+The configuration files are the ones named in the environment variable
+:data:`CONFIG_FILES_ENV` (separated by ``;``), and only those; or else
+``nova.conf`` from the usual places (``~/.nova/``, ``/etc/nova/``, and the
+directory ``/etc/nova/nova.conf.d/``), as for the other commands of this
+package.
+"""
+
+import os
+import threading
+
+from oslo_config import cfg
+from oslo_log import log as logging
+
+from nova_pci_alias.api import app as app_mod
+
+#: The environment variable naming the configuration files, ``;``-separated.
+CONFIG_FILES_ENV = 'NOVA_PCI_ALIAS_CONFIG_FILES'
+#: The program name, for logging and the configuration file search.
+PROG = 'nova-pci-alias-api'
+
+_LOCK = threading.Lock()
+
+
+def config_files_from_environment(environ=None):
+    """Return the configuration files named in :data:`CONFIG_FILES_ENV`.
+
+    :param environ: the environment to read; :data:`os.environ` when None.
+    :returns: a list of paths, or None when the variable is unset or empty
+        (the usual ``nova.conf`` locations are then searched).
+    """
+    environ = os.environ if environ is None else environ
+    value = environ.get(CONFIG_FILES_ENV, '')
+    files = [path.strip() for path in value.split(';') if path.strip()]
+    return files or None
+
+
+def init_application(config_files=None, conf=None):
+    """Read the configuration, set up logging and build the application.
+
+    :param config_files: the configuration files to read; by default those
+        of :func:`config_files_from_environment`, else ``nova.conf`` (and
+        ``nova.conf.d/``) from the usual places.
+    :param conf: the :class:`oslo_config.cfg.ConfigOpts` to fill; a new one
+        when None.
+    :returns: the WSGI application.
+    :raises oslo_config.cfg.Error: a configuration file is missing or
+        invalid.
+    :raises nova_pci_alias.exception.NovaPciAliasException: a configured
+        alias source is not installed or cannot start.
+    """
+    conf = cfg.ConfigOpts() if conf is None else conf
+    if config_files is None:
+        config_files = config_files_from_environment()
+    logging.register_options(conf)
+    # Files named explicitly are the whole configuration: no directory of
+    # the usual places is searched then.
+    conf([], project='nova', prog=PROG, default_config_files=config_files,
+         default_config_dirs=None if config_files is None else [])
+    logging.setup(conf, PROG)
+    return app_mod.build_app(conf)
+
+
+def __getattr__(name):
+    # PEP 562: ``application`` is built when a server first asks for it.
+    if name != 'application':
+        raise AttributeError('module %r has no attribute %r'
+                             % (__name__, name))
+    with _LOCK:
+        if 'application' not in globals():
+            globals()['application'] = init_application()
+    return globals()['application']

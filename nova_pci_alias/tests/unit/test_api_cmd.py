@@ -1,0 +1,177 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Tests of the ``nova-pci-alias-api`` development server command."""
+
+import io
+import json
+import logging
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+import fixtures
+from oslo_config import cfg
+from oslotest import base
+
+from nova_pci_alias.cmd import api
+
+CONF_TEXT = """
+[pci]
+alias = {"name": "gpu", "vendor_id": "10de", "product_id": "1db6"}
+"""
+
+
+def free_port():
+    """A port of 127.0.0.1 that nothing listens on, most likely."""
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+class LoggingSetupFixture(fixtures.Fixture):
+    """Capture logs, and undo oslo.log's set-up of the root logger.
+
+    ``logging.setup()`` of oslo.log, which the command runs, adds handlers
+    to the root logger that would outlive the test.  ``self.logger`` is the
+    FakeLogger capturing the output.
+    """
+
+    def _setUp(self):
+        root = logging.getLogger()
+        self.addCleanup(setattr, root, 'handlers', list(root.handlers))
+        self.addCleanup(root.setLevel, root.level)
+        self.logger = self.useFixture(fixtures.FakeLogger())
+
+
+class CommandTestCase(base.BaseTestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.tmp = self.useFixture(fixtures.TempDir())
+        self.logger = self.useFixture(LoggingSetupFixture()).logger
+
+    def write(self, text=CONF_TEXT):
+        path = self.tmp.join('nova.conf')
+        with open(path, 'w') as f:
+            f.write(text)
+        return path
+
+
+class TestStartupErrors(CommandTestCase):
+    """Failures before serving: main() returns an exit code."""
+
+    def run_main(self, *args):
+        # What argparse and oslo.config print themselves.
+        self.useFixture(fixtures.MonkeyPatch('sys.stdout', io.StringIO()))
+        self.useFixture(fixtures.MonkeyPatch('sys.stderr', io.StringIO()))
+        err = io.StringIO()
+        code = api.main(list(args), conf=cfg.ConfigOpts(), err=err)
+        return code, err.getvalue()
+
+    def test_help(self):
+        code, _ = self.run_main('--help')
+        self.assertEqual(api.EXIT_OK, code)
+
+    def test_unknown_argument(self):
+        code, _ = self.run_main('--colour', 'red')
+        self.assertEqual(api.EXIT_USAGE, code)
+
+    def test_missing_config_file(self):
+        code, err = self.run_main('--config-file', self.tmp.join('nope'))
+        self.assertEqual(api.EXIT_USAGE, code)
+
+    def test_missing_config_file_is_one_line(self):
+        _, err = self.run_main('--config-file', self.tmp.join('nope'))
+        self.assertEqual(1, len(err.splitlines()))
+
+    def test_bad_port(self):
+        code, _ = self.run_main('--config-file', self.write(),
+                                '--port', '70000')
+        self.assertEqual(api.EXIT_USAGE, code)
+
+    def test_unknown_source(self):
+        path = self.write(CONF_TEXT + '[pci_alias]\nsources = cmdb\n')
+        code, err = self.run_main('--config-file', path)
+        self.assertEqual((api.EXIT_SOURCE, True),
+                         (code, "PCI alias source 'cmdb' is not installed"
+                          in err))
+
+    def test_port_in_use(self):
+        with socket.socket() as busy:
+            busy.bind(('127.0.0.1', 0))
+            busy.listen()
+            port = busy.getsockname()[1]
+            code, err = self.run_main('--config-file', self.write(),
+                                      '--port', str(port))
+        self.assertEqual(
+            (api.EXIT_LISTEN,
+             'nova-pci-alias-api: error: cannot listen on 127.0.0.1 port '
+             '%d: Address already in use\n' % port),
+            (code, err))
+
+
+class TestServer(CommandTestCase):
+
+    def test_make_server_on_any_port(self):
+        server = api.make_server('127.0.0.1', 0, lambda e, s: [])
+        self.addCleanup(server.server_close)
+        self.assertNotEqual(0, server.server_address[1])
+
+    def test_make_server_on_ipv6_loopback(self):
+        if not socket.has_ipv6:
+            self.skipTest('no IPv6 on this host')
+        try:
+            server = api.make_server('::1', 0, lambda e, s: [])
+        except OSError as exc:
+            self.skipTest('cannot listen on ::1: %s' % exc)
+        self.addCleanup(server.server_close)
+        self.assertEqual(socket.AF_INET6, server.socket.family)
+
+
+class TestConsoleScript(CommandTestCase):
+    """The installed command, end to end, in a process of its own."""
+
+    def command(self):
+        script = os.path.join(os.path.dirname(sys.executable),
+                              'nova-pci-alias-api')
+        if os.path.exists(script):
+            return [script]
+        return [sys.executable, '-m', 'nova_pci_alias.cmd.api']
+
+    def wait_for(self, url, process, deadline):
+        while True:
+            try:
+                with urllib.request.urlopen(url, timeout=2) as response:
+                    return json.load(response)
+            except (urllib.error.URLError, ConnectionError):
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+
+    def test_serves_then_stops_on_sigterm(self):
+        port = free_port()
+        process = subprocess.Popen(
+            self.command() + ['--config-file', self.write(),
+                              '--port', str(port)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.addCleanup(process.kill)
+        body = self.wait_for('http://127.0.0.1:%d/v1/aliases' % port,
+                             process, time.monotonic() + 20)
+        process.terminate()
+        code = process.wait(timeout=10)
+        self.assertEqual((['gpu'], api.EXIT_OK),
+                         ([e['name'] for e in body['aliases']], code))
