@@ -12,7 +12,8 @@
 
 """The options of nova_pci_alias, and ``list_opts()`` for the generator.
 
-Options of the registry live here, in ``[pci_alias]``; each alias source
+Options of the registry live here, in ``[pci_alias]``; the alias service's
+in :mod:`nova_pci_alias.api.options`; each alias source
 declares its own group's options through
 :meth:`nova_pci_alias.sources.AliasSource.list_opts`, which
 :func:`list_opts` collects from every installed source.
@@ -23,15 +24,22 @@ import copy
 from oslo_config import cfg
 import stevedore
 
+from nova_pci_alias.api import options as api_options
 from nova_pci_alias import sources
 
 GROUP = 'pci_alias'
 
-alias_group = cfg.OptGroup(
-    GROUP,
-    title='PCI alias sources',
-    help='Where PCI alias definitions come from, and how often they are '
-         'checked for changes.')
+
+def _alias_group():
+    # A new OptGroup for each ConfigOpts: oslo.config keeps a group's option
+    # overrides on the OptGroup object it was given, so one shared object
+    # would leak set_override() from one configuration into every other.
+    return cfg.OptGroup(
+        GROUP,
+        title='PCI alias sources',
+        help='Where PCI alias definitions come from, and how often they are '
+             'checked for changes.')
+
 
 registry_opts = [
     cfg.ListOpt(
@@ -63,8 +71,8 @@ registry_opts = [
 
 def register_opts(conf):
     """Register the registry's options on ``conf``."""
-    conf.register_group(alias_group)
-    conf.register_opts(registry_opts, group=alias_group)
+    conf.register_group(_alias_group())
+    conf.register_opts(registry_opts, group=GROUP)
 
 
 def list_opts():
@@ -72,7 +80,8 @@ def list_opts():
 
     The ``oslo.config.opts`` entry point, for ``oslo-config-generator``.
     """
-    result = [(alias_group, copy.deepcopy(registry_opts))]
+    result = [(_alias_group(), copy.deepcopy(registry_opts))]
+    result.extend(api_options.list_opts())
     manager = stevedore.ExtensionManager(sources.NAMESPACE)
     for name in sorted(manager.names()):
         result.extend(manager[name].plugin.list_opts())

@@ -19,8 +19,9 @@ repeats, so that a busy machine inflates it as little as possible.
     python tools/bench.py [--repeat N] [--only SECTION ...]
 
 Sections: ``core`` (parsing and translation, here), ``database``
-(``bench_database.py``) and ``remote`` (``bench_remote.py``); each section
-module has a ``rows(repeat)`` function returning the rows to print.
+(``bench_database.py``), ``remote`` (``bench_remote.py``) and ``service``
+(``bench_service.py``); each section module has a ``rows(repeat)``
+function returning the rows to print.
 """
 
 import argparse
@@ -104,10 +105,12 @@ def sections():
     """Return ``{name: rows(repeat)}`` for every benchmark section."""
     import bench_database
     import bench_remote
+    import bench_service
     return {
         'core': lambda repeat: bench_parse(repeat) + bench_translate(repeat),
         'database': bench_database.rows,
         'remote': bench_remote.rows,
+        'service': bench_service.rows,
     }
 
 
@@ -117,7 +120,8 @@ def main():
                         help='repeats per figure; the best is shown')
     parser.add_argument('--only', action='append', metavar='SECTION',
                         help='run only this section (core, database, '
-                             'remote); may be given more than once')
+                             'remote, service); may be given more than '
+                             'once')
     args = parser.parse_args()
     for name, section in sections().items():
         if args.only and name not in args.only:

@@ -18,11 +18,17 @@ from oslo_config import cfg
 
 GROUP = 'pci_alias_api'
 
-api_group = cfg.OptGroup(
-    GROUP,
-    title='PCI alias service',
-    help='How nova-pci-alias-api publishes the alias table of its own '
-         '[pci_alias] sources at GET /v1/aliases.')
+
+def _api_group():
+    # A new OptGroup for each ConfigOpts: oslo.config keeps overrides on the
+    # OptGroup object, so a shared one would leak them between
+    # configurations.
+    return cfg.OptGroup(
+        GROUP,
+        title='PCI alias service',
+        help='How nova-pci-alias-api publishes the alias table of its own '
+             '[pci_alias] sources at GET /v1/aliases.')
+
 
 api_opts = [
     cfg.IntOpt(
@@ -54,8 +60,8 @@ def register_opts(conf):
 
     :param conf: a :class:`oslo_config.cfg.ConfigOpts`.
     """
-    conf.register_group(api_group)
-    conf.register_opts(api_opts, group=api_group)
+    conf.register_group(_api_group())
+    conf.register_opts(api_opts, group=GROUP)
 
 
 def list_opts():
@@ -63,4 +69,4 @@ def list_opts():
 
     :returns: a list of one ``(OptGroup, [Opt, ...])`` tuple.
     """
-    return [(api_group, copy.deepcopy(api_opts))]
+    return [(_api_group(), copy.deepcopy(api_opts))]

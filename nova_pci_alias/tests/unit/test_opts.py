@@ -12,6 +12,7 @@
 
 """Tests of list_opts(), the oslo-config-generator entry point."""
 
+from oslo_config import cfg
 from oslotest import base
 
 from nova_pci_alias import opts
@@ -29,5 +30,19 @@ class TestListOpts(base.BaseTestCase):
                     ('pci_alias', 'pci_in_placement')}
         self.assertEqual(set(), expected - self.options())
 
+    def test_service_options(self):
+        self.assertIn(('pci_alias_api', 'cache_max_age'), self.options())
+
     def test_installed_config_source_options(self):
         self.assertIn(('pci', 'alias'), self.options())
+
+
+class TestRegisterOpts(base.BaseTestCase):
+
+    def test_overrides_stay_in_their_configuration(self):
+        first, second = cfg.ConfigOpts(), cfg.ConfigOpts()
+        for conf in (first, second):
+            opts.register_opts(conf)
+            conf([], default_config_files=[], default_config_dirs=[])
+        first.set_override('refresh_interval', 5, group='pci_alias')
+        self.assertEqual(60, second.pci_alias.refresh_interval)
