@@ -86,9 +86,22 @@ def configure(conf):
         context_manager.configure(**options.engine_settings(conf))
 
 
+def _url():
+    """The URL in use: the engine's once started, else the configured one."""
+    if context_manager.is_started:
+        return context_manager.writer.get_engine().url
+    try:
+        return sa.engine.make_url(_Settings.url)
+    except Exception:
+        return None
+
+
 def database_location():
-    """Return the configured connection URL, its password masked."""
-    return options.masked_url(_Settings.url)
+    """Return the connection URL in use, its password masked."""
+    url = _url()
+    if url is None:
+        return options.masked_url(_Settings.url)
+    return url.render_as_string(hide_password=True)
 
 
 def _reason(exc):
@@ -97,13 +110,27 @@ def _reason(exc):
     inner = getattr(inner, 'orig', None) or inner
     text = str(inner).strip().splitlines()
     text = text[0] if text else type(inner).__name__
-    try:
-        password = sa.engine.make_url(_Settings.url).password
-    except Exception:
-        password = None
-    if password:
-        text = text.replace(password, '***')
+    url = _url()
+    if url is not None and url.password:
+        text = text.replace(str(url.password), '***')
     return text
+
+
+def _schema_missing():
+    """Return True if the database lacks one of the alias tables.
+
+    oslo.db recognises a missing table on SQLite only; on MySQL and
+    PostgreSQL the error of a SELECT is generic, so ask the database.
+    """
+    try:
+        with context_manager.reader.connection.using(
+                _Context()) as connection:
+            inspector = sa.inspect(connection)
+            return not all(inspector.has_table(table) for table in (
+                models.VERSION_TABLE, models.AliasEntry.__tablename__,
+                models.AliasRevision.__tablename__))
+    except Exception:
+        return False
 
 
 def _not_ready(reason):
@@ -117,7 +144,6 @@ def _translate_errors(func):
     """Turn database errors into the package's errors, naming the URL."""
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
-        where = database_location()
         try:
             return func(*args, **kwargs)
         except db_exc.DBNonExistentTable:
@@ -125,12 +151,17 @@ def _translate_errors(func):
         except db_exc.DBConnectionError as exc:
             raise exception.AliasSourceError(
                 source=SOURCE_NAME, reason='cannot connect to %s: %s' % (
-                    where, _reason(exc))) from None
-        except (db_exc.DBError, db_exc.CantStartEngineError,
-                sa_exc.SQLAlchemyError, ImportError) as exc:
+                    database_location(), _reason(exc))) from None
+        except (db_exc.DBError, sa_exc.SQLAlchemyError) as exc:
+            if _schema_missing():
+                raise _not_ready('has no PCI alias tables') from None
             raise exception.AliasSourceError(
                 source=SOURCE_NAME, reason='%s: %s' % (
-                    where, _reason(exc))) from None
+                    database_location(), _reason(exc))) from None
+        except (db_exc.CantStartEngineError, ImportError) as exc:
+            raise exception.AliasSourceError(
+                source=SOURCE_NAME, reason='%s: %s' % (
+                    database_location(), _reason(exc))) from None
     return wrapper
 
 
