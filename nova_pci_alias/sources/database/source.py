@@ -60,8 +60,8 @@ class DatabaseSource(sources.AliasSource):
         return self._database().get_revision()
 
     def location(self):
-        """Return the connection URL with the password masked."""
-        return options.masked_url(self.conf[options.GROUP].connection)
+        """Return the connection URL in use, with the password masked."""
+        return self._database().database_location()
 
     @classmethod
     def list_opts(cls):

@@ -99,4 +99,3 @@ class DatabaseTestCase(test_fixtures.OpportunisticDBTestMixin,
         self.engine = self._db_default.engine
         self.conf_fixture = self.useFixture(fakes.ConfFixture())
         self.conf = self.conf_fixture.conf
-
