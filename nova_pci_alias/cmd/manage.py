@@ -280,10 +280,8 @@ def main(argv=None, conf=None, out=None, err=None):
         return EXIT_USAGE
     logging.setup(conf, PROG)
     if not conf.debug:
-        # oslo.db logs each failed attempt, with a traceback once retries
-        # run out, and alembic says which dialect it uses: the one-line
-        # error (or result) below says all a user needs.
-        py_logging.getLogger('oslo_db').setLevel(py_logging.CRITICAL)
+        # alembic says which dialect it uses and which migrations it runs:
+        # the one-line result below says all a user needs.
         py_logging.getLogger('alembic').setLevel(py_logging.WARNING)
     try:
         api.configure(conf)

@@ -31,12 +31,19 @@ as the package's own errors, naming the database with its password masked:
 * :class:`~nova_pci_alias.exception.AliasSourceError` for any other
   database failure, such as a server that cannot be reached.
 
+oslo.db logs these failures too, at WARNING or ERROR with a traceback, on
+every attempt; during an outage that would repeat at every refresh.  While
+one of these functions runs, those records are dropped: the error raised
+says what failed, and the registry logs it once per outage.
+
 Writes bump the revision counter and validate the whole resulting alias
 table in the same transaction, so the database never holds a table that
 fails to load, and readers see a new revision exactly when entries changed.
 """
 
 import functools
+import logging
+import threading
 
 from oslo_db import api as oslo_db_api
 from oslo_db import exception as db_exc
@@ -64,6 +71,25 @@ class _Settings:
     retry = {'max_retries': 1, 'retry_interval': 1,
              'max_retry_interval': 2, 'retry_on_disconnect': True,
              'retry_on_deadlock': True}
+
+
+_running = threading.local()
+
+# The oslo.db loggers that report, on their own, the failures raised here.
+_OSLO_DB_LOGGERS = ('oslo_db.api', 'oslo_db.sqlalchemy.engines',
+                    'oslo_db.sqlalchemy.exc_filters')
+
+
+class _DropWhileRunning(logging.Filter):
+    """Drop oslo.db's warnings and errors about this module's own calls."""
+
+    def filter(self, record):
+        return not (getattr(_running, 'depth', 0)
+                    and record.levelno >= logging.WARNING)
+
+
+for _name in _OSLO_DB_LOGGERS:
+    logging.getLogger(_name).addFilter(_DropWhileRunning())
 
 
 @enginefacade.transaction_context_provider
@@ -144,6 +170,7 @@ def _translate_errors(func):
     """Turn database errors into the package's errors, naming the URL."""
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
+        _running.depth = getattr(_running, 'depth', 0) + 1
         try:
             return func(*args, **kwargs)
         except db_exc.DBNonExistentTable:
@@ -162,6 +189,8 @@ def _translate_errors(func):
             raise exception.AliasSourceError(
                 source=SOURCE_NAME, reason='%s: %s' % (
                     database_location(), _reason(exc))) from None
+        finally:
+            _running.depth -= 1
     return wrapper
 
 
@@ -228,12 +257,9 @@ def _entries_of(rows):
              if value is not None} for row in rows]
 
 
-def _select_entries(connection, name=None):
-    query = sa.select(*_ENTRY_COLUMNS)
-    if name is not None:
-        query = query.where(models.AliasEntry.name == name)
+def _select_entries(connection):
     return _entries_of(connection.execute(
-        query.order_by(models.AliasEntry.position)))
+        sa.select(*_ENTRY_COLUMNS).order_by(models.AliasEntry.position)))
 
 
 _REVISION_QUERY = sa.select(models.AliasRevision.revision).where(
@@ -273,23 +299,10 @@ def get_entries(name=None):
     """
     with context_manager.reader.connection.using(_Context()) as connection:
         _check_schema(connection)
-        return _select_entries(connection, name)
-
-
-@_translate_errors
-@_retrying
-def get_entries_and_revision():
-    """Return the stored entries and the revision they belong to.
-
-    Both are read in one transaction.
-
-    :returns: ``(entries, revision)``, as :func:`get_entries` and
-        :func:`get_revision` give them.
-    """
-    with context_manager.reader.connection.using(_Context()) as connection:
-        _check_schema(connection)
-        revision = connection.execute(_REVISION_QUERY).scalar()
-        return _select_entries(connection), revision
+        entries = _select_entries(connection)
+    # Names are compared here, not in SQL: MySQL's default collations
+    # ignore case and trailing spaces, alias names do not.
+    return [e for e in entries if name is None or e['name'] == name]
 
 
 @_translate_errors
@@ -308,8 +321,11 @@ def get_entry_records(name):
             sa.select(models.AliasEntry)
             .where(models.AliasEntry.name == name)
             .order_by(models.AliasEntry.position)).all()
+        # The WHERE narrows the rows down; this comparison decides, as
+        # MySQL's default collations ignore case and trailing spaces.
         return [{'entry': row.to_entry(), 'created_at': row.created_at,
-                 'updated_at': row.updated_at} for row in rows]
+                 'updated_at': row.updated_at}
+                for row in rows if row.name == name]
 
 
 def _begin_write(connection):
@@ -382,15 +398,22 @@ def delete_alias(name, *, pci_in_placement=False):
     """
     with context_manager.writer.connection.using(_Context()) as connection:
         current = _begin_write(connection)
-        remaining = [entry for entry in current if entry['name'] != name]
-        if len(remaining) == len(current):
+        ids = connection.execute(
+            sa.select(models.AliasEntry.id)
+            .order_by(models.AliasEntry.position)).scalars().all()
+        # Matched here, not in SQL: MySQL's default collations ignore case
+        # and trailing spaces, alias names do not.
+        doomed = [row_id for row_id, entry in zip(ids, current)
+                  if entry['name'] == name]
+        if not doomed:
             raise exception.PciRequestAliasNotDefined(alias=name)
         validation.validated_table(
-            remaining, 'the alias table without %r' % name,
+            [entry for entry in current if entry['name'] != name],
+            'the alias table without %r' % name,
             pci_in_placement=pci_in_placement)
         connection.execute(sa.delete(models.AliasEntry).where(
-            models.AliasEntry.name == name))
-        return len(current) - len(remaining)
+            models.AliasEntry.id.in_(doomed)))
+        return len(doomed)
 
 
 @_translate_errors

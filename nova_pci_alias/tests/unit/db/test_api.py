@@ -51,13 +51,19 @@ class TestReads(base.DatabaseTestCase):
         self.assertEqual(['1db6', '0002'], [
             e['product_id'] for e in api.get_entries(name='a')])
 
+    def test_names_are_case_sensitive(self):
+        api.import_entries([entry('gpu'), entry('GPU', '0002')], 'test')
+        self.assertEqual(['0002'], [
+            e['product_id'] for e in api.get_entries(name='GPU')])
+
+    def test_records_of_a_name_are_case_sensitive(self):
+        api.import_entries([entry('gpu'), entry('GPU', '0002')], 'test')
+        self.assertEqual(['1db6'], [r['entry']['product_id']
+                                    for r in api.get_entry_records('gpu')])
+
     def test_records_have_a_creation_time(self):
         api.import_entries([entry('a')], 'test')
         self.assertIsNotNone(api.get_entry_records('a')[0]['created_at'])
-
-    def test_entries_and_revision_together(self):
-        api.import_entries([entry('a')], 'test')
-        self.assertEqual(([entry('a')], 1), api.get_entries_and_revision())
 
     def test_schema_revision(self):
         self.assertIsNotNone(api.schema_revision())
@@ -108,6 +114,11 @@ class TestWrites(base.DatabaseTestCase):
         api.delete_alias('a')
         self.assertEqual(['b'], [e['name'] for e in api.get_entries()])
 
+    def test_delete_is_case_sensitive(self):
+        api.import_entries([entry('gpu'), entry('GPU', '0002')], 'test')
+        api.delete_alias('GPU')
+        self.assertEqual(['gpu'], [e['name'] for e in api.get_entries()])
+
     def test_delete_counts_the_entries(self):
         api.import_entries([entry('a'), entry('a', '0002')], 'test')
         self.assertEqual(2, api.delete_alias('a'))
@@ -147,7 +158,8 @@ class TestWrites(base.DatabaseTestCase):
         self.assertRaises(exception.PciInvalidAlias, api.import_entries,
                           [entry('b'), entry('c', colour='red')], 'test',
                           replace=True)
-        self.assertEqual(([entry('a')], 1), api.get_entries_and_revision())
+        self.assertEqual(([entry('a')], 1),
+                         (api.get_entries(), api.get_revision()))
 
     def test_import_validates_the_whole_table(self):
         exc = self.assertRaises(

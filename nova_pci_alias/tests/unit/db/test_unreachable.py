@@ -17,6 +17,8 @@ the port), and a server that goes away after a good load (a TCP proxy in
 front of MySQL or PostgreSQL that the test closes).
 """
 
+import logging
+
 import fixtures
 from oslotest import base as test_base
 
@@ -53,6 +55,12 @@ class TestNeverReachable(test_base.BaseTestCase):
 
     def test_error_hides_the_password(self):
         self.assertNotIn('secret', str(self.error()))
+
+    def test_oslo_db_does_not_log_it_again(self):
+        oslo_db_log = self.useFixture(fixtures.FakeLogger(
+            name='oslo_db', level=logging.WARNING))
+        self.error()
+        self.assertEqual('', oslo_db_log.output)
 
     def test_error_is_a_source_error_not_a_readiness_one(self):
         self.assertNotIsInstance(self.error(), exception.AliasSourceNotReady)
@@ -99,6 +107,13 @@ class TestOutage(base.DatabaseTestCase):
             self.registry.get_table()
         self.assertEqual(1, self.logger.output.count(
             'Refreshing the PCI alias table failed'))
+
+    def test_outage_leaves_no_oslo_db_traceback(self):
+        oslo_db_log = self.useFixture(fixtures.FakeLogger(
+            name='oslo_db', level=logging.WARNING))
+        self.proxy.close()
+        self.registry.get_table()
+        self.assertEqual('', oslo_db_log.output)
 
     def test_outage_log_names_the_masked_url(self):
         self.proxy.close()
