@@ -155,7 +155,8 @@ def do_alias_import(conf, out):
         origin = '[pci] alias of %s' % command.from_config
         entries = _entries_from_nova_conf(command.from_config)
     else:
-        origin = command.file
+        origin = ('standard input' if command.file == '-'
+                  else command.file)
         entries = document.decode_document(_read_file(command.file), origin)
     count, revision = api.import_entries(
         entries, origin, replace=command.replace,

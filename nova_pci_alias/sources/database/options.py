@@ -50,8 +50,11 @@ database_group = cfg.OptGroup(
          'defaults to a SQLite file. Create or upgrade the schema with '
          '"nova-pci-alias-manage db sync".')
 
-# Options of oslo.db that mean nothing for this source.
-_UNUSED = ('backend', 'asyncio_connection', 'asyncio_slave_connection')
+# Options of oslo.db that mean nothing for this source.  Operations that
+# lose their connection are always retried (db_max_retries = 0 turns that
+# off), so use_db_reconnect would be a switch that does nothing.
+_UNUSED = ('backend', 'asyncio_connection', 'asyncio_slave_connection',
+           'use_db_reconnect')
 
 _DEFAULTS = {
     'connection': DEFAULT_CONNECTION,

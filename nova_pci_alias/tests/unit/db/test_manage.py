@@ -67,12 +67,12 @@ class ManageTestCase(base.BaseTestCase):
             f.write(text if isinstance(text, str) else json.dumps(text))
         return path
 
-    def run_tool(self, *args, tool=MANAGE, conf_file=None):
+    def run_tool(self, *args, tool=MANAGE, conf_file=None, stdin=None):
         """Run the tool; return (exit code, stdout, stderr)."""
         result = subprocess.run(
             [tool, '--config-file', conf_file or self.conf_file] +
             list(args), cwd=self.tmp, capture_output=True, text=True,
-            timeout=60)
+            input=stdin, timeout=60)
         return result.returncode, result.stdout, result.stderr
 
     def manage(self, *args):
@@ -132,6 +132,11 @@ class TestAliases(SyncedTestCase):
         self.manage('alias', 'import', '--replace',
                     self.write('exported.json', first))
         self.assertEqual(first, self.manage('alias', 'export'))
+
+    def test_import_from_standard_input(self):
+        code, out, err = self.run_tool('alias', 'import', '-',
+                                       stdin=json.dumps(GOOD))
+        self.assertIn('Imported 3 entries from standard input', out, err)
 
     def test_export_to_a_file(self):
         self.imported()
