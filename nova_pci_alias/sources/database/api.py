@@ -68,9 +68,7 @@ class _Settings:
     """What :func:`configure` was last given."""
 
     url = options.DEFAULT_CONNECTION
-    retry = {'max_retries': 1, 'retry_interval': 1,
-             'max_retry_interval': 2, 'retry_on_disconnect': True,
-             'retry_on_deadlock': True}
+    retry = options.retry_settings()
 
 
 _running = threading.local()
@@ -159,6 +157,20 @@ def _schema_missing():
         return False
 
 
+def _lost_connection(exc):
+    """Return True if ``exc`` says the database cannot be reached.
+
+    oslo.db recognises MySQL's connection failures, but not PostgreSQL's
+    as libpq 14 and later word them ("connection to server at ...
+    failed"); those are the errors psycopg2 raises without a SQLSTATE.
+    """
+    if isinstance(exc, db_exc.DBConnectionError):
+        return True
+    inner = getattr(exc, 'inner_exception', None) or exc
+    return (isinstance(inner, sa_exc.OperationalError)
+            and getattr(inner.orig, 'pgcode', 'unknown') is None)
+
+
 def _not_ready(reason):
     return exception.AliasSourceNotReady(
         source=SOURCE_NAME,
@@ -175,11 +187,11 @@ def _translate_errors(func):
             return func(*args, **kwargs)
         except db_exc.DBNonExistentTable:
             raise _not_ready('has no PCI alias tables') from None
-        except db_exc.DBConnectionError as exc:
-            raise exception.AliasSourceError(
-                source=SOURCE_NAME, reason='cannot connect to %s: %s' % (
-                    database_location(), _reason(exc))) from None
         except (db_exc.DBError, sa_exc.SQLAlchemyError) as exc:
+            if _lost_connection(exc):
+                raise exception.AliasSourceError(
+                    source=SOURCE_NAME, reason='cannot connect to %s: %s' % (
+                        database_location(), _reason(exc))) from None
             if _schema_missing():
                 raise _not_ready('has no PCI alias tables') from None
             raise exception.AliasSourceError(
@@ -198,8 +210,9 @@ def _retrying(func):
     """Retry ``func`` on disconnects and deadlocks, as configured."""
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
-        return oslo_db_api.wrap_db_retry(**_Settings.retry)(func)(
-            *args, **kwargs)
+        return oslo_db_api.wrap_db_retry(
+            exception_checker=_lost_connection, **_Settings.retry)(func)(
+                *args, **kwargs)
     return wrapper
 
 

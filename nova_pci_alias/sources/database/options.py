@@ -150,17 +150,20 @@ def engine_settings(conf):
     return settings
 
 
-def retry_settings(conf):
+def retry_settings(conf=None):
     """Return the keyword arguments of ``oslo_db.api.wrap_db_retry``.
 
     :param conf: a :class:`oslo_config.cfg.ConfigOpts` with the options of
-        :func:`register_opts`.
+        :func:`register_opts`; the options' defaults when None.
     """
-    group = conf[GROUP]
-    return {'max_retries': group.db_max_retries,
-            'retry_interval': group.db_retry_interval,
-            'inc_retry_interval': group.db_inc_retry_interval,
-            'max_retry_interval': group.db_max_retry_interval,
+    if conf is None:
+        group = {opt.dest: opt.default for opt in database_opts}
+    else:
+        group = conf[GROUP]
+    return {'max_retries': group['db_max_retries'],
+            'retry_interval': group['db_retry_interval'],
+            'inc_retry_interval': group['db_inc_retry_interval'],
+            'max_retry_interval': group['db_max_retry_interval'],
             'retry_on_disconnect': True,
             'retry_on_deadlock': True}
 

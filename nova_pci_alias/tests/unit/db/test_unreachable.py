@@ -30,10 +30,11 @@ from nova_pci_alias.tests.unit.db import tcpproxy
 from nova_pci_alias.tests.unit import fakes
 from nova_pci_alias.tests.unit.fakes import entry
 
-DEAD_URL = 'mysql+pymysql://u:secret@127.0.0.1:1/x'
-
 
 class TestNeverReachable(test_base.BaseTestCase):
+    """Nothing listens on the port: MySQL here."""
+
+    DEAD_URL = 'mysql+pymysql://u:secret@127.0.0.1:1/x'
 
     def setUp(self):
         super().setUp()
@@ -42,16 +43,16 @@ class TestNeverReachable(test_base.BaseTestCase):
         conf_fixture = self.useFixture(fakes.ConfFixture())
         conf_fixture.config(group='pci_alias', sources=['database'])
         self.registry = registry.AliasRegistry(conf_fixture.conf)
-        conf_fixture.config(group='pci_alias_database', connection=DEAD_URL,
-                            db_retry_interval=0)
+        conf_fixture.config(group='pci_alias_database',
+                            connection=self.DEAD_URL, db_retry_interval=0)
 
     def error(self):
         return self.assertRaises(exception.AliasSourceError,
                                  self.registry.get_table)
 
     def test_error_names_the_masked_url(self):
-        self.assertIn('cannot connect to mysql+pymysql://u:***@127.0.0.1:1/x',
-                      str(self.error()))
+        self.assertIn('cannot connect to %s' % self.DEAD_URL.replace(
+            'secret', '***'), str(self.error()))
 
     def test_error_hides_the_password(self):
         self.assertNotIn('secret', str(self.error()))
@@ -64,6 +65,12 @@ class TestNeverReachable(test_base.BaseTestCase):
 
     def test_error_is_a_source_error_not_a_readiness_one(self):
         self.assertNotIsInstance(self.error(), exception.AliasSourceNotReady)
+
+
+class TestNeverReachablePostgreSQL(TestNeverReachable):
+    """The same with PostgreSQL, whose client words it differently."""
+
+    DEAD_URL = 'postgresql+psycopg2://u:secret@127.0.0.1:1/x'
 
 
 class TestOutage(base.DatabaseTestCase):
@@ -118,8 +125,13 @@ class TestOutage(base.DatabaseTestCase):
     def test_outage_log_names_the_masked_url(self):
         self.proxy.close()
         self.registry.get_table()
-        self.assertIn('openstack_citest:***@127.0.0.1:%d' % self.proxy.port,
+        self.assertIn('cannot connect to %s' % self.proxy_url(),
                       self.logger.output)
+
+    def proxy_url(self):
+        return self.engine.url.set(
+            host='127.0.0.1', port=self.proxy.port).render_as_string(
+                hide_password=True)
 
 
 class TestOutagePostgreSQL(TestOutage):
