@@ -120,6 +120,12 @@ class TestChangeDetection(RegistryTestCase):
 
 
 class TestFailures(RegistryTestCase):
+    """Failures of a database that still answers.
+
+    The outage here is a real one every backend can have: the schema goes
+    missing (a database restored from an empty dump, say). A server that
+    stops answering is in test_unreachable.
+    """
 
     def drop(self, table):
         with self.engine.begin() as connection:
@@ -142,6 +148,15 @@ class TestFailures(RegistryTestCase):
             self.registry.get_table()
         self.assertEqual(1, self.logger.output.count(
             "PCI alias source 'database' is not ready"))
+
+    def test_recovery_is_logged(self):
+        self.loaded_then_schema_gone()
+        self.registry.get_table()
+        self.drop('pci_alias_version')
+        self.drop('pci_alias_entries')
+        api.sync_schema()
+        self.registry.get_table()
+        self.assertIn('works again', self.logger.output)
 
     def test_never_loaded_unsynced_database_raises(self):
         self.drop('pci_alias_revision')
