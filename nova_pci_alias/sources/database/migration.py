@@ -17,6 +17,19 @@ found through the package, wherever it is installed.  Their version is kept
 in a table of its own, ``pci_alias_version``, so the alias tables may share
 a database with another alembic-managed schema (Nova's API database, say)
 without either one seeing the other's version.
+
+To write a new migration, change the models, then let alembic compare them
+with a database at the current head, from a scratch directory::
+
+    $ printf '[alembic]\nscript_location = %s\n' \
+        nova_pci_alias.sources.database:migrations > alembic.ini
+    $ alembic -x url=sqlite:///dev.sqlite upgrade head
+    $ alembic -x url=sqlite:///dev.sqlite revision --autogenerate -m "..."
+
+then review the script written in ``migrations/versions/`` (upgrade only,
+adding, never dropping: nodes of the previous release keep reading during an
+upgrade) and append its revision to
+:data:`~nova_pci_alias.sources.database.models.SCHEMA_REVISIONS`.
 """
 
 import alembic.command

@@ -14,9 +14,8 @@
 
 Run by :mod:`nova_pci_alias.sources.database.migration`, which hands over
 an open connection in ``config.attributes['connection']``.  A developer
-writing a new migration may instead give a URL:
-``alembic -x url=sqlite:///dev.sqlite ...`` with a config whose
-``script_location`` is ``nova_pci_alias.sources.database:migrations``.
+writing a new migration gives a URL instead, ``alembic -x url=...`` (see
+:mod:`nova_pci_alias.sources.database.migration`).
 Migrations are upgrade-only and additive, so that nodes still running the
 previous release keep reading the tables during an upgrade.
 """
