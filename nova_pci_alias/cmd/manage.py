@@ -101,7 +101,8 @@ def do_alias_create(conf, out):
 
 
 def do_alias_delete(conf, out):
-    name = conf.category.alias_name
+    # Stored names are stripped, as flavors' references to them are.
+    name = conf.category.alias_name.strip()
     count = api.delete_alias(name, pci_in_placement=_placement(conf))
     out.write('Deleted %d entries of alias %r.\n' % (count, name))
 
@@ -118,7 +119,7 @@ def do_alias_list(conf, out):
 
 
 def do_alias_show(conf, out):
-    name = conf.category.alias_name
+    name = conf.category.alias_name.strip()
     records = api.get_entry_records(name)
     if not records:
         raise exception.PciRequestAliasNotDefined(alias=name)

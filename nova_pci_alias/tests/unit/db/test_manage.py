@@ -214,6 +214,11 @@ class TestAliases(SyncedTestCase):
             line.split('\t')[0]
             for line in self.manage('alias', 'list').splitlines()])
 
+    def test_show_strips_the_name(self):
+        self.imported()
+        self.assertEqual('gpu', json.loads(
+            self.manage('alias', 'show', ' gpu '))['name'])
+
     def test_show_unknown_name(self):
         self.assertEqual(4, self.run_tool('alias', 'show', 'nosuch')[0])
 
