@@ -129,3 +129,43 @@ class InvalidAliasDocument(AliasSourceError):
     """
 
     msg_fmt = 'Invalid PCI alias document from %(origin)s: %(reason)s'
+
+
+class PciInvalidAliasEntries(PciInvalidAlias):
+    """Several alias entries of one list are invalid.
+
+    Raised where every invalid entry must be reported at once (an import
+    into the alias database).  ``errors`` holds ``(position, error)`` pairs:
+    the 0-based position of each invalid entry (None for a whole-table
+    error) and its :class:`PciInvalidAlias`.
+    """
+
+    msg_fmt = ('%(count)d invalid PCI alias entries in %(origin)s: '
+               '%(details)s')
+
+    def __init__(self, message=None, errors=(), **kwargs):
+        self.errors = list(errors)
+        if message is None:
+            kwargs.setdefault('count', len(self.errors))
+            kwargs.setdefault('details', '; '.join(
+                describe_entry_error(position, error)
+                for position, error in self.errors))
+        super().__init__(message, **kwargs)
+
+
+def describe_entry_error(position, error):
+    """Return ``entry N: MESSAGE`` (N from 1) for one invalid entry.
+
+    :param position: the 0-based position, or None for a whole-table error.
+    :param error: the entry's :class:`PciInvalidAlias`.
+    """
+    if position is None:
+        return str(error)
+    return 'entry %d: %s' % (position + 1, error)
+
+
+class AliasTableNotEmpty(NovaPciAliasException):
+    """An import would mix new entries with the ones already stored."""
+
+    msg_fmt = ('the PCI alias database already holds %(count)d entries; '
+               'import with --replace to replace them all')

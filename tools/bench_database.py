@@ -10,9 +10,166 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Benchmark figures of the database alias source (see bench.py)."""
+"""Benchmark figures of the database alias source (see bench.py).
+
+Figures only: nothing is asserted.  On SQLite (a temporary file) always, and
+on each database URL listed in ``NOVA_PCI_ALIAS_TEST_BENCH_DATABASES``
+(separated by ``;``) or given as arguments when run alone::
+
+    python tools/bench_database.py [--repeat N] [URL ...]
+
+A server URL must name a scratch database: the benchmark creates the alias
+tables there, and drops them at the end.  For example the ``openstack_citest``
+databases that ``tools/test-setup.sh`` creates::
+
+    mysql+pymysql://openstack_citest:openstack_citest@127.0.0.1/openstack_citest
+    postgresql+psycopg2://openstack_citest:openstack_citest@127.0.0.1/openstack_citest
+
+Figures per database: a cold load of 10,000 aliases (a new registry reading
+the database and validating the table), the change-token check (what a
+refresh costs when nothing changed), and the translation of a two-alias
+extra spec through a registry backed by the database, against one backed by
+``[pci] alias`` (no I/O is expected on that path: the ratio should be close
+to 1).
+"""
+
+import argparse
+import os
+import shutil
+import tempfile
+import timeit
+
+from oslo_config import cfg
+from oslo_db.sqlalchemy import enginefacade
+import sqlalchemy as sa
+
+from nova_pci_alias import opts
+from nova_pci_alias import registry
+from nova_pci_alias import request
+from nova_pci_alias.sources.database import api
+from nova_pci_alias.sources.database import models
+from nova_pci_alias.sources.database import options
+
+# Named to pass through tox's passenv (NOVA_PCI_ALIAS_TEST_*).
+ENV = 'NOVA_PCI_ALIAS_TEST_BENCH_DATABASES'
+SPEC = 'alias-00007:2,alias-00042:1'
 
 
-def rows(repeat):
-    """Return the rows to print: (label, value, unit, extra, extra_unit)."""
-    return []
+def _best(func, number, repeat):
+    return min(timeit.repeat(func, number=number, repeat=repeat)) / number
+
+
+def _conf(url):
+    conf = cfg.ConfigOpts()
+    opts.register_opts(conf)
+    options.register_opts(conf)
+    conf([], default_config_files=[], default_config_dirs=[])
+    conf.set_override('connection', url, group=options.GROUP)
+    conf.set_override('sources', ['database'], group=opts.GROUP)
+    return conf
+
+
+class _Database:
+    """The alias database at ``url``, set up for the benchmark."""
+
+    def __init__(self, url):
+        self.url = url
+        self.conf = _conf(url)
+        self._reset = api.context_manager.patch_factory(
+            enginefacade.transaction_context())
+        api.configure(self.conf)
+        api.sync_schema()
+
+    def close(self):
+        engine = api.context_manager.writer.get_engine()
+        models.Base.metadata.drop_all(engine)
+        models.version_table.drop(engine, checkfirst=True)
+        api.context_manager.dispose_pool()
+        self._reset()
+
+    @property
+    def label(self):
+        return sa.engine.make_url(self.url).get_backend_name()
+
+
+def _rows_for(database, repeat, make_entries):
+    label = database.label
+    rows = []
+
+    api.import_entries(make_entries(10000), 'bench', replace=True)
+
+    def cold_load():
+        registry.AliasRegistry(database.conf).get_table()
+
+    seconds = _best(cold_load, 1, repeat)
+    rows.append(('%s: cold load of 10000 aliases (new registry)' % label,
+                 seconds * 1e3, 'ms', seconds / 10000 * 1e6, 'us/alias'))
+    seconds = _best(api.get_revision, 1000, repeat)
+    rows.append(('%s: change-token check (nothing changed)' % label,
+                 seconds * 1e3, 'ms', None, None))
+
+    entries = make_entries(100)
+    api.import_entries(entries, 'bench', replace=True)
+    by_database = registry.AliasRegistry(database.conf)
+    by_database.get_table()
+
+    config_conf = _conf(database.url)
+    config_conf.set_override('sources', ['config'], group=opts.GROUP)
+    by_config = registry.AliasRegistry(config_conf)
+    config_conf.set_override('alias', entries, group='pci')
+    by_config.get_table()
+
+    number = 20000
+    via_config = _best(lambda: request.translate_alias_to_requests(
+        SPEC, aliases=by_config.get_table()), number, repeat)
+    via_database = _best(lambda: request.translate_alias_to_requests(
+        SPEC, aliases=by_database.get_table()), number, repeat)
+    rows.append(('%s: translate 2-alias spec, config registry' % label,
+                 via_config * 1e6, 'us/call', None, None))
+    rows.append(('%s: translate 2-alias spec, database registry' % label,
+                 via_database * 1e6, 'us/call', via_database / via_config,
+                 'x config'))
+    return rows
+
+
+def rows(repeat, urls=None):
+    """Return the rows to print: (label, value, unit, extra, extra_unit).
+
+    :param repeat: repeats per figure; the best is kept.
+    :param urls: server database URLs to measure besides SQLite; by default
+        those of
+        ``NOVA_PCI_ALIAS_TEST_BENCH_DATABASES``.
+    """
+    import bench   # the shared entry generator; bench imports this module
+
+    if urls is None:
+        urls = [u for u in os.environ.get(ENV, '').split(';') if u.strip()]
+    tmp = tempfile.mkdtemp(prefix='nova-pci-alias-bench-')
+    result = []
+    try:
+        for url in ['sqlite:///%s/aliases.sqlite' % tmp] + list(urls):
+            database = _Database(url)
+            try:
+                result.extend(_rows_for(database, repeat,
+                                        bench.make_entries))
+            finally:
+                database.close()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return result
+
+
+def main():
+    import bench
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--repeat', type=int, default=5,
+                        help='repeats per figure; the best is shown')
+    parser.add_argument('urls', nargs='*', metavar='URL',
+                        help='a scratch server database to measure too')
+    args = parser.parse_args()
+    bench.print_rows(rows(args.repeat, args.urls or None))
+
+
+if __name__ == '__main__':
+    main()

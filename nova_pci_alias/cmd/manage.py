@@ -1,0 +1,307 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""``nova-pci-alias-manage``: set up and edit the PCI alias database.
+
+Sub-commands::
+
+    nova-pci-alias-manage [--config-file F] db sync
+    nova-pci-alias-manage [--config-file F] db version
+    nova-pci-alias-manage [--config-file F] alias create JSON
+    nova-pci-alias-manage [--config-file F] alias delete NAME
+    nova-pci-alias-manage [--config-file F] alias list
+    nova-pci-alias-manage [--config-file F] alias show NAME
+    nova-pci-alias-manage [--config-file F] alias import FILE [--replace]
+    nova-pci-alias-manage [--config-file F] alias import \
+        --from-config NOVA_CONF [--replace]
+    nova-pci-alias-manage [--config-file F] alias export [FILE]
+
+The database is the one of ``[pci_alias_database] connection``.  Every write
+validates the whole resulting alias table, as the registry would load it
+(with ``[pci_alias] pci_in_placement``), and bumps the revision counter in
+the same transaction.
+
+Exit codes: 0 success; 1 an invalid alias or alias document; 2 a usage or
+configuration error (including an import into a non-empty table without
+``--replace``); 3 the database cannot be reached or fails; 4 an unknown
+alias name; 5 the schema is missing or out of date (run ``db sync``).
+Errors are one line each on standard error, connection URLs with the
+password masked.
+"""
+
+import logging as py_logging
+import os
+import sys
+
+from oslo_config import cfg
+from oslo_log import log as logging
+from oslo_serialization import jsonutils
+
+from nova_pci_alias import document
+from nova_pci_alias import exception
+from nova_pci_alias import opts
+from nova_pci_alias.sources import config as config_source
+from nova_pci_alias.sources.database import api
+from nova_pci_alias.sources.database import validation
+
+PROG = 'nova-pci-alias-manage'
+
+EXIT_OK = 0
+EXIT_INVALID_ALIAS = 1
+EXIT_USAGE = 2
+EXIT_DATABASE = 3
+EXIT_UNKNOWN_ALIAS = 4
+EXIT_NOT_SYNCED = 5
+
+_EXIT_CODES = (
+    (exception.PciInvalidAlias, EXIT_INVALID_ALIAS),
+    (exception.InvalidAliasDocument, EXIT_INVALID_ALIAS),
+    (exception.AliasTableNotEmpty, EXIT_USAGE),
+    (exception.AliasSourceNotReady, EXIT_NOT_SYNCED),
+    (exception.AliasSourceError, EXIT_DATABASE),
+    (exception.PciRequestAliasNotDefined, EXIT_UNKNOWN_ALIAS),
+)
+
+
+class UsageError(Exception):
+    """A command line that cannot be carried out as given."""
+
+
+def _placement(conf):
+    return conf.pci_alias.pci_in_placement
+
+
+def _dump(value):
+    return jsonutils.dumps(value, indent=2, sort_keys=True)
+
+
+def do_db_sync(conf, out):
+    revision = api.sync_schema()
+    out.write('The PCI alias database %s is at schema revision %s.\n' % (
+        api.database_location(), revision))
+
+
+def do_db_version(conf, out):
+    out.write('%s\n' % (api.schema_revision() or 'None'))
+
+
+def do_alias_create(conf, out):
+    stored = api.create_entry(conf.category.entry,
+                              pci_in_placement=_placement(conf))
+    out.write(jsonutils.dumps(stored, sort_keys=True) + '\n')
+
+
+def do_alias_delete(conf, out):
+    # Stored names are stripped, as flavors' references to them are.
+    name = conf.category.alias_name.strip()
+    count = api.delete_alias(name, pci_in_placement=_placement(conf))
+    out.write('Deleted %d entries of alias %r.\n' % (count, name))
+
+
+def do_alias_list(conf, out):
+    entries = api.get_entries()
+    table = validation.validated_table(
+        entries, 'the PCI alias database %s' % api.database_location(),
+        pci_in_placement=_placement(conf))
+    for name, (numa_policy, specs) in table.items():
+        out.write('%s\t%s\t%s\n' % (
+            name, numa_policy,
+            jsonutils.dumps([dict(s) for s in specs], sort_keys=True)))
+
+
+def do_alias_show(conf, out):
+    name = conf.category.alias_name.strip()
+    records = api.get_entry_records(name)
+    if not records:
+        raise exception.PciRequestAliasNotDefined(alias=name)
+    out.write(_dump({'name': name, 'entries': records}) + '\n')
+
+
+def _read_file(path):
+    try:
+        if path == '-':
+            return sys.stdin.buffer.read()
+        with open(path, 'rb') as f:
+            return f.read()
+    except OSError as exc:
+        raise UsageError('cannot read %s: %s' % (path, exc.strerror))
+
+
+def _entries_from_nova_conf(path):
+    """The ``[pci] alias`` entries of a nova.conf, read on their own."""
+    if not os.path.isfile(path):
+        raise UsageError('cannot read %s: no such file' % path)
+    nova_conf = cfg.ConfigOpts()
+    source = config_source.ConfigSource(nova_conf)
+    nova_conf([], project='nova', default_config_files=[path],
+              default_config_dirs=[])
+    return source.entries()
+
+
+def do_alias_import(conf, out):
+    command = conf.category
+    if (command.file is None) == (command.from_config is None):
+        raise UsageError('alias import needs exactly one of FILE and '
+                         '--from-config NOVA_CONF')
+    if command.from_config is not None:
+        origin = '[pci] alias of %s' % command.from_config
+        entries = _entries_from_nova_conf(command.from_config)
+    else:
+        origin = ('standard input' if command.file == '-'
+                  else command.file)
+        entries = document.decode_document(_read_file(command.file), origin)
+    count, revision = api.import_entries(
+        entries, origin, replace=command.replace,
+        pci_in_placement=_placement(conf))
+    out.write('Imported %d entries from %s; the alias database is at '
+              'revision %d.\n' % (count, origin, revision))
+
+
+def _write_bytes(out, body):
+    """Write bytes as they are to a text stream's buffer, if it has one."""
+    buffer = getattr(out, 'buffer', None)
+    if buffer is None:
+        out.write(body.decode('utf-8'))
+    else:
+        out.flush()
+        buffer.write(body)
+        buffer.flush()
+
+
+def do_alias_export(conf, out):
+    body = document.encode_document(api.get_entries(), pretty=True)
+    path = conf.category.file
+    if path is None or path == '-':
+        _write_bytes(out, body)
+        return
+    try:
+        with open(path, 'wb') as f:
+            f.write(body)
+    except OSError as exc:
+        raise UsageError('cannot write %s: %s' % (path, exc.strerror))
+
+
+def _add_parsers(subparsers):
+    db = subparsers.add_parser('db', help='The database schema.')
+    db_actions = db.add_subparsers(dest='action', metavar='ACTION')
+    db_actions.required = True
+    parser = db_actions.add_parser(
+        'sync', help='Create the schema, or upgrade it to this release\'s.')
+    parser.set_defaults(func=do_db_sync)
+    parser = db_actions.add_parser(
+        'version', help='Print the schema revision ("None" before sync).')
+    parser.set_defaults(func=do_db_version)
+
+    aliases = subparsers.add_parser('alias', help='The alias entries.')
+    alias_actions = aliases.add_subparsers(dest='action', metavar='ACTION')
+    alias_actions.required = True
+    parser = alias_actions.add_parser(
+        'create', help='Add one alias entry, given as a JSON object.')
+    parser.add_argument('entry', metavar='JSON',
+                        help='The entry, e.g. \'{"name": "gpu", '
+                             '"vendor_id": "10de", "product_id": "1db6"}\'.')
+    parser.set_defaults(func=do_alias_create)
+
+    parser = alias_actions.add_parser(
+        'delete', help='Delete every entry of an alias.')
+    parser.add_argument('alias_name', metavar='NAME', help='The alias name.')
+    parser.set_defaults(func=do_alias_delete)
+
+    parser = alias_actions.add_parser(
+        'list', help='List every alias: name, NUMA policy and specs.')
+    parser.set_defaults(func=do_alias_list)
+
+    parser = alias_actions.add_parser(
+        'show', help='Show the entries of one alias, with their timestamps.')
+    parser.add_argument('alias_name', metavar='NAME', help='The alias name.')
+    parser.set_defaults(func=do_alias_show)
+
+    parser = alias_actions.add_parser(
+        'import',
+        help='Store a whole alias document (or a nova.conf\'s [pci] alias), '
+             'all or nothing.')
+    parser.add_argument('file', metavar='FILE', nargs='?',
+                        help='An alias document; "-" reads standard input.')
+    parser.add_argument('--from-config', dest='from_config',
+                        metavar='NOVA_CONF',
+                        help='Import the [pci] alias entries (or the '
+                             'deprecated [DEFAULT] pci_alias) of this '
+                             'nova.conf instead of a document.')
+    parser.add_argument('--replace', action='store_true',
+                        help='Replace every stored entry. Without it, an '
+                             'import into a table that holds entries is '
+                             'refused.')
+    parser.set_defaults(func=do_alias_import)
+
+    parser = alias_actions.add_parser(
+        'export', help='Write every entry as an alias document.')
+    parser.add_argument('file', metavar='FILE', nargs='?',
+                        help='Where to write it; standard output by '
+                             'default.')
+    parser.set_defaults(func=do_alias_export)
+
+
+category_opt = cfg.SubCommandOpt('category', title='Commands',
+                                 handler=_add_parsers,
+                                 help='What to manage.')
+
+
+def _exit_code(exc):
+    for cls, code in _EXIT_CODES:
+        if isinstance(exc, cls):
+            return code
+    return EXIT_DATABASE
+
+
+def _error(err, message):
+    err.write('%s: error: %s\n' % (PROG, message))
+
+
+def main(argv=None, conf=None, out=None, err=None):
+    """Run the command; return its exit code."""
+    conf = cfg.ConfigOpts() if conf is None else conf
+    out = sys.stdout if out is None else out
+    err = sys.stderr if err is None else err
+    conf.register_cli_opt(category_opt)
+    opts.register_opts(conf)
+    logging.register_options(conf)
+    try:
+        conf(sys.argv[1:] if argv is None else argv, project='nova',
+             prog=PROG)
+    except cfg.Error as exc:
+        _error(err, exc)
+        return EXIT_USAGE
+    logging.setup(conf, PROG)
+    if not conf.debug:
+        # alembic says which dialect it uses and which migrations it runs:
+        # the one-line result below says all a user needs.
+        py_logging.getLogger('alembic').setLevel(py_logging.WARNING)
+    try:
+        api.configure(conf)
+        conf.category.func(conf, out)
+    except exception.PciInvalidAliasEntries as exc:
+        origin = exc.kwargs.get('origin')
+        for position, error in exc.errors:
+            _error(err, '%s: %s' % (origin, exception.describe_entry_error(
+                position, error)))
+        return EXIT_INVALID_ALIAS
+    except exception.NovaPciAliasException as exc:
+        _error(err, exc)
+        return _exit_code(exc)
+    except (UsageError, cfg.Error) as exc:
+        _error(err, exc)
+        return EXIT_USAGE
+    return EXIT_OK
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,459 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Data access functions of the alias database.
+
+Every function runs in a transaction of :data:`context_manager`, an oslo.db
+enginefacade transaction context of this package's own (not oslo.db's
+global one, which belongs to the process the source runs in, Nova for
+instance).  :func:`configure` sets it up from ``[pci_alias_database]``
+once per process: the first configuration to reach the database wins, as a
+process talks to one alias database.  oslo.db's test fixtures plug their
+test databases into :data:`context_manager` the same way.
+
+Operations are retried the oslo.db way (:func:`oslo_db.api.wrap_db_retry`)
+when the connection drops or a deadlock is detected, within the bounds of
+``[pci_alias_database] db_max_retries``.  Database errors leave this module
+as the package's own errors, naming the database with its password masked:
+
+* :class:`~nova_pci_alias.exception.AliasSourceNotReady` when the schema is
+  missing or older than this package's (run
+  ``nova-pci-alias-manage db sync``);
+* :class:`~nova_pci_alias.exception.AliasSourceError` for any other
+  database failure, such as a server that cannot be reached.
+
+oslo.db logs these failures too, at WARNING or ERROR with a traceback, on
+every attempt; during an outage that would repeat at every refresh.  While
+one of these functions runs, those records are dropped: the error raised
+says what failed, and the registry logs it once per outage.
+
+Writes bump the revision counter and validate the whole resulting alias
+table in the same transaction, so the database never holds a table that
+fails to load, and readers see a new revision exactly when entries changed.
+"""
+
+import functools
+import logging
+import threading
+
+from oslo_db import api as oslo_db_api
+from oslo_db import exception as db_exc
+from oslo_db.sqlalchemy import enginefacade
+from oslo_utils import timeutils
+import sqlalchemy as sa
+from sqlalchemy import exc as sa_exc
+
+from nova_pci_alias import exception
+from nova_pci_alias.sources.database import models
+from nova_pci_alias.sources.database import options
+from nova_pci_alias.sources.database import validation
+
+#: The source name used in the errors raised here.
+SOURCE_NAME = 'database'
+
+#: The transaction context of the alias database.
+context_manager = enginefacade.transaction_context()
+
+
+class _Settings:
+    """What :func:`configure` was last given."""
+
+    url = options.DEFAULT_CONNECTION
+    retry = options.retry_settings()
+
+
+_running = threading.local()
+
+# The oslo.db loggers that report, on their own, the failures raised here.
+_OSLO_DB_LOGGERS = ('oslo_db.api', 'oslo_db.sqlalchemy.engines',
+                    'oslo_db.sqlalchemy.exc_filters')
+
+
+class _DropWhileRunning(logging.Filter):
+    """Drop oslo.db's warnings and errors about this module's own calls."""
+
+    def filter(self, record):
+        return not (getattr(_running, 'depth', 0)
+                    and record.levelno >= logging.WARNING)
+
+
+for _name in _OSLO_DB_LOGGERS:
+    logging.getLogger(_name).addFilter(_DropWhileRunning())
+
+
+@enginefacade.transaction_context_provider
+class _Context:
+    """The holder of one transaction's state (no request context here)."""
+
+
+def configure(conf):
+    """Set the alias database up from ``[pci_alias_database]``.
+
+    Registers the options, and configures :data:`context_manager` unless it
+    is already connected to a database.
+
+    :param conf: a :class:`oslo_config.cfg.ConfigOpts`.
+    """
+    options.register_opts(conf)
+    _Settings.url = conf[options.GROUP].connection
+    _Settings.retry = options.retry_settings(conf)
+    if not context_manager.is_started:
+        context_manager.configure(**options.engine_settings(conf))
+
+
+def _url():
+    """The URL in use: the engine's once started, else the configured one."""
+    if context_manager.is_started:
+        return context_manager.writer.get_engine().url
+    try:
+        return sa.engine.make_url(_Settings.url)
+    except Exception:
+        return None
+
+
+def database_location():
+    """Return the connection URL in use, its password masked."""
+    url = _url()
+    if url is None:
+        return options.masked_url(_Settings.url)
+    return url.render_as_string(hide_password=True)
+
+
+def _reason(exc):
+    """The first line of what the driver said, without any password."""
+    inner = getattr(exc, 'inner_exception', None) or exc
+    inner = getattr(inner, 'orig', None) or inner
+    text = str(inner).strip().splitlines()
+    text = text[0] if text else type(inner).__name__
+    url = _url()
+    if url is not None and url.password:
+        text = text.replace(str(url.password), '***')
+    return text
+
+
+def _schema_missing():
+    """Return True if the database lacks one of the alias tables.
+
+    oslo.db recognises a missing table on SQLite only; on MySQL and
+    PostgreSQL the error of a SELECT is generic, so ask the database.
+    """
+    try:
+        with context_manager.reader.connection.using(
+                _Context()) as connection:
+            inspector = sa.inspect(connection)
+            return not all(inspector.has_table(table) for table in (
+                models.VERSION_TABLE, models.AliasEntry.__tablename__,
+                models.AliasRevision.__tablename__))
+    except Exception:
+        return False
+
+
+def _lost_connection(exc):
+    """Return True if ``exc`` says the database cannot be reached.
+
+    oslo.db recognises MySQL's connection failures, but not PostgreSQL's
+    as libpq 14 and later word them ("connection to server at ...
+    failed"); those are the errors psycopg2 raises without a SQLSTATE.
+    """
+    if isinstance(exc, db_exc.DBConnectionError):
+        return True
+    inner = getattr(exc, 'inner_exception', None) or exc
+    return (isinstance(inner, sa_exc.OperationalError)
+            and getattr(inner.orig, 'pgcode', 'unknown') is None)
+
+
+def _not_ready(reason):
+    return exception.AliasSourceNotReady(
+        source=SOURCE_NAME,
+        reason='%s %s; run "nova-pci-alias-manage db sync"' % (
+            database_location(), reason))
+
+
+def _translate_errors(func):
+    """Turn database errors into the package's errors, naming the URL."""
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        _running.depth = getattr(_running, 'depth', 0) + 1
+        try:
+            return func(*args, **kwargs)
+        except db_exc.DBNonExistentTable:
+            raise _not_ready('has no PCI alias tables') from None
+        except (db_exc.DBError, sa_exc.SQLAlchemyError) as exc:
+            if _lost_connection(exc):
+                raise exception.AliasSourceError(
+                    source=SOURCE_NAME, reason='cannot connect to %s: %s' % (
+                        database_location(), _reason(exc))) from None
+            if _schema_missing():
+                raise _not_ready('has no PCI alias tables') from None
+            raise exception.AliasSourceError(
+                source=SOURCE_NAME, reason='%s: %s' % (
+                    database_location(), _reason(exc))) from None
+        except (db_exc.CantStartEngineError, ImportError) as exc:
+            raise exception.AliasSourceError(
+                source=SOURCE_NAME, reason='%s: %s' % (
+                    database_location(), _reason(exc))) from None
+        finally:
+            _running.depth -= 1
+    return wrapper
+
+
+def _retrying(func):
+    """Retry ``func`` on disconnects and deadlocks, as configured."""
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        return oslo_db_api.wrap_db_retry(
+            exception_checker=_lost_connection, **_Settings.retry)(func)(
+                *args, **kwargs)
+    return wrapper
+
+
+def _check_schema(connection):
+    """Raise AliasSourceNotReady unless the schema is at this release's."""
+    current = connection.execute(
+        sa.select(models.version_table.c.version_num)).scalar()
+    if current is None:
+        raise _not_ready('has no PCI alias tables')
+    if current != models.SCHEMA_HEAD and current in models.SCHEMA_REVISIONS:
+        raise _not_ready('holds the PCI alias schema at revision %s, older '
+                         'than this release\'s %s' % (
+                             current, models.SCHEMA_HEAD))
+    # An unknown revision is a newer release's: migrations only add, so
+    # the tables this release reads are still there.
+
+
+@_translate_errors
+def sync_schema():
+    """Create the schema, or upgrade it to this release's.
+
+    Not retried: a migration is not safe to run twice after a failure in
+    the middle.
+
+    :returns: the schema revision reached.
+    :raises nova_pci_alias.exception.AliasSourceError: the database cannot
+        be reached, or a migration failed.
+    """
+    # alembic is imported only by the commands that run it, not by the
+    # source's reads.
+    from nova_pci_alias.sources.database import migration
+    migration.upgrade(context_manager.writer.get_engine())
+    return models.SCHEMA_HEAD
+
+
+@_translate_errors
+@_retrying
+def schema_revision():
+    """Return the schema revision of the database, None before any sync.
+
+    :raises nova_pci_alias.exception.AliasSourceError: the database cannot
+        be reached.
+    """
+    from nova_pci_alias.sources.database import migration
+    with context_manager.reader.connection.using(_Context()) as connection:
+        return migration.current_revision(connection)
+
+
+_ENTRY_COLUMNS = [getattr(models.AliasEntry, field)
+                  for field in models.ENTRY_FIELDS]
+
+
+def _entries_of(rows):
+    return [{field: value for field, value in zip(models.ENTRY_FIELDS, row)
+             if value is not None} for row in rows]
+
+
+def _select_entries(connection):
+    return _entries_of(connection.execute(
+        sa.select(*_ENTRY_COLUMNS).order_by(models.AliasEntry.position)))
+
+
+_REVISION_QUERY = sa.select(models.AliasRevision.revision).where(
+    models.AliasRevision.id == models.REVISION_ROW_ID)
+
+
+@_translate_errors
+@_retrying
+def get_revision():
+    """Return the revision counter: it changes whenever the entries do.
+
+    One query of one row.
+
+    :returns: an int.
+    :raises nova_pci_alias.exception.AliasSourceNotReady: no schema.
+    :raises nova_pci_alias.exception.AliasSourceError: the database cannot
+        be reached.
+    """
+    with context_manager.reader.connection.using(_Context()) as connection:
+        revision = connection.execute(_REVISION_QUERY).scalar()
+    if revision is None:
+        raise _not_ready('has no PCI alias revision row')
+    return revision
+
+
+@_translate_errors
+@_retrying
+def get_entries(name=None):
+    """Return the stored alias entries, in order.
+
+    :param name: only the entries of this alias name.
+    :returns: a list of entry dicts; fields that are NULL are left out.
+    :raises nova_pci_alias.exception.AliasSourceNotReady: the schema is
+        missing or out of date.
+    :raises nova_pci_alias.exception.AliasSourceError: the database cannot
+        be reached.
+    """
+    with context_manager.reader.connection.using(_Context()) as connection:
+        _check_schema(connection)
+        entries = _select_entries(connection)
+    # Names are compared here, not in SQL: MySQL's default collations
+    # ignore case and trailing spaces, alias names do not.
+    return [e for e in entries if name is None or e['name'] == name]
+
+
+@_translate_errors
+@_retrying
+def get_entry_records(name):
+    """Return the stored entries of one alias with their timestamps.
+
+    :param name: the alias name.
+    :returns: a list of ``{"entry": dict, "created_at": datetime,
+        "updated_at": datetime or None}``, in order; empty when no entry has
+        that name.
+    """
+    with context_manager.reader.using(_Context()) as session:
+        _check_schema(session.connection())
+        rows = session.scalars(
+            sa.select(models.AliasEntry)
+            .where(models.AliasEntry.name == name)
+            .order_by(models.AliasEntry.position)).all()
+        # The WHERE narrows the rows down; this comparison decides, as
+        # MySQL's default collations ignore case and trailing spaces.
+        return [{'entry': row.to_entry(), 'created_at': row.created_at,
+                 'updated_at': row.updated_at}
+                for row in rows if row.name == name]
+
+
+def _begin_write(connection):
+    """Lock out other writers, bump the revision; return the entries.
+
+    The UPDATE of the revision row comes first: it holds the row lock (or
+    SQLite's write lock) until commit, so concurrent writes queue up and
+    each one validates the table that the previous one left.
+    """
+    _check_schema(connection)
+    result = connection.execute(
+        sa.update(models.AliasRevision)
+        .where(models.AliasRevision.id == models.REVISION_ROW_ID)
+        .values(revision=models.AliasRevision.revision + 1,
+                updated_at=timeutils.utcnow()))
+    if result.rowcount != 1:
+        raise _not_ready('has no PCI alias revision row')
+    return _select_entries(connection)
+
+
+def _insert(connection, entries, first_position):
+    if not entries:
+        return
+    now = timeutils.utcnow()
+    # Every row names every column: an executemany takes its columns from
+    # the first row.
+    connection.execute(sa.insert(models.AliasEntry), [
+        dict({field: entry.get(field) for field in models.ENTRY_FIELDS},
+             position=first_position + index, created_at=now)
+        for index, entry in enumerate(entries)])
+
+
+def _next_position(connection):
+    last = connection.execute(
+        sa.select(sa.func.max(models.AliasEntry.position))).scalar()
+    return 0 if last is None else last + 1
+
+
+@_translate_errors
+@_retrying
+def create_entry(entry, *, pci_in_placement=False):
+    """Append one alias entry, if the resulting table is valid.
+
+    :param entry: an alias entry (mapping or JSON text).
+    :param pci_in_placement: validate with the rules of PCI in Placement.
+    :returns: the normalised entry as stored (a dict).
+    :raises nova_pci_alias.exception.PciInvalidAlias: the entry, or the
+        table with it, is invalid; nothing is written.
+    """
+    with context_manager.writer.connection.using(_Context()) as connection:
+        current = _begin_write(connection)
+        table = validation.validated_table(
+            current + [entry], 'the alias table with the new entry',
+            pci_in_placement=pci_in_placement)
+        stored = dict(table.entries[-1])
+        _insert(connection, [stored], _next_position(connection))
+        return stored
+
+
+@_translate_errors
+@_retrying
+def delete_alias(name, *, pci_in_placement=False):
+    """Delete every entry of one alias, if the remaining table is valid.
+
+    :param name: the alias name.
+    :param pci_in_placement: validate with the rules of PCI in Placement.
+    :returns: how many entries were deleted.
+    :raises nova_pci_alias.exception.PciRequestAliasNotDefined: no entry has
+        that name.
+    """
+    with context_manager.writer.connection.using(_Context()) as connection:
+        current = _begin_write(connection)
+        ids = connection.execute(
+            sa.select(models.AliasEntry.id)
+            .order_by(models.AliasEntry.position)).scalars().all()
+        # Matched here, not in SQL: MySQL's default collations ignore case
+        # and trailing spaces, alias names do not.
+        doomed = [row_id for row_id, entry in zip(ids, current)
+                  if entry['name'] == name]
+        if not doomed:
+            raise exception.PciRequestAliasNotDefined(alias=name)
+        validation.validated_table(
+            [entry for entry in current if entry['name'] != name],
+            'the alias table without %r' % name,
+            pci_in_placement=pci_in_placement)
+        connection.execute(sa.delete(models.AliasEntry).where(
+            models.AliasEntry.id.in_(doomed)))
+        return len(doomed)
+
+
+@_translate_errors
+@_retrying
+def import_entries(entries, origin, *, replace=False,
+                   pci_in_placement=False):
+    """Store a whole alias list, all or nothing, in one transaction.
+
+    :param entries: alias entries (mappings or JSON text), in order.
+    :param origin: where they come from, for error messages.
+    :param replace: replace every stored entry; without it, an import into
+        a table that holds entries is refused.
+    :param pci_in_placement: validate with the rules of PCI in Placement.
+    :returns: ``(number of entries stored, new revision)``.
+    :raises nova_pci_alias.exception.PciInvalidAliasEntries: naming every
+        invalid entry; nothing is written.
+    :raises nova_pci_alias.exception.AliasTableNotEmpty: entries exist and
+        ``replace`` is false.
+    """
+    entries = list(entries)
+    with context_manager.writer.connection.using(_Context()) as connection:
+        current = _begin_write(connection)
+        if current and not replace:
+            raise exception.AliasTableNotEmpty(count=len(current))
+        table = validation.validated_table(
+            entries, origin, pci_in_placement=pci_in_placement)
+        connection.execute(sa.delete(models.AliasEntry))
+        _insert(connection, [dict(e) for e in table.entries], 0)
+        return len(table.entries), connection.execute(
+            _REVISION_QUERY).scalar()

@@ -1,0 +1,264 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""``nova-pci-alias-manage`` end to end: the installed console script on a
+real SQLite file (and on a database that cannot be reached).
+"""
+
+import json
+import os
+import re
+import subprocess
+import sys
+
+import fixtures
+from oslotest import base
+
+from nova_pci_alias.sources.database import models
+
+MANAGE = os.path.join(os.path.dirname(sys.executable),
+                      'nova-pci-alias-manage')
+LOOKUP = os.path.join(os.path.dirname(sys.executable), 'nova-pci-alias')
+
+GOOD = {'version': 1, 'aliases': [
+    {'name': 'gpu', 'vendor_id': '10de', 'product_id': '1db6',
+     'numa_policy': 'preferred'},
+    {'name': 'nic', 'vendor_id': '8086', 'product_id': '154c',
+     'device_type': 'type-VF', 'live_migratable': 'Yes'},
+    {'name': 'nic', 'vendor_id': '8086', 'product_id': '1889',
+     'device_type': 'type-VF'},
+]}
+BAD = {'version': 1, 'aliases': [
+    {'name': 'a', 'vendor_id': 'x', 'product_id': '0001'},
+    {'name': 'b', 'vendor_id': '10de', 'product_id': '0002'},
+    {'name': 'c:d', 'vendor_id': '10de', 'product_id': '0003'},
+    {'name': 'e', 'colour': 'red'},
+]}
+NOVA_CONF = """
+[pci]
+alias = {"name": "qat", "vendor_id": "8086", "product_id": "37c8"}
+alias = {"name": "fpga", "vendor_id": "1172", "product_id": "09c4"}
+"""
+
+
+class ManageTestCase(base.BaseTestCase):
+    """Runs the tool in a temporary directory with its own SQLite file."""
+
+    def setUp(self):
+        super().setUp()
+        self.tmp = self.useFixture(fixtures.TempDir()).path
+        self.conf_file = self.write('manage.conf', (
+            '[pci_alias]\nsources = database\n'
+            '[pci_alias_database]\n'
+            'connection = sqlite:///nova-pci-alias.sqlite\n'))
+
+    def write(self, name, text):
+        path = os.path.join(self.tmp, name)
+        with open(path, 'w') as f:
+            f.write(text if isinstance(text, str) else json.dumps(text))
+        return path
+
+    def run_tool(self, *args, tool=MANAGE, conf_file=None, stdin=None):
+        """Run the tool; return (exit code, stdout, stderr)."""
+        result = subprocess.run(
+            [tool, '--config-file', conf_file or self.conf_file] +
+            list(args), cwd=self.tmp, capture_output=True, text=True,
+            input=stdin, timeout=60)
+        return result.returncode, result.stdout, result.stderr
+
+    def manage(self, *args):
+        """Run the tool; fail unless it succeeds; return its output."""
+        code, out, err = self.run_tool(*args)
+        self.assertEqual(0, code, err)
+        return out
+
+
+class SyncedTestCase(ManageTestCase):
+    """The same, with the schema synced."""
+
+    def setUp(self):
+        super().setUp()
+        self.manage('db', 'sync')
+
+    def imported(self):
+        self.manage('alias', 'import', self.write('good.json', GOOD))
+
+
+class TestDb(ManageTestCase):
+
+    def test_version_before_sync(self):
+        self.assertEqual('None\n', self.manage('db', 'version'))
+
+    def test_sync_reports_the_revision(self):
+        self.assertIn(models.SCHEMA_HEAD, self.manage('db', 'sync'))
+
+    def test_version_after_sync(self):
+        self.manage('db', 'sync')
+        self.assertEqual(models.SCHEMA_HEAD + '\n',
+                         self.manage('db', 'version'))
+
+    def test_sync_twice(self):
+        self.manage('db', 'sync')
+        self.assertEqual(0, self.run_tool('db', 'sync')[0])
+
+    def test_unsynced_database_exit_code(self):
+        self.assertEqual(5, self.run_tool('alias', 'list')[0])
+
+    def test_unsynced_database_says_what_to_do(self):
+        self.assertIn('run "nova-pci-alias-manage db sync"',
+                      self.run_tool('alias', 'list')[2])
+
+
+class TestAliases(SyncedTestCase):
+
+    def test_import_then_list(self):
+        self.imported()
+        self.assertEqual(['gpu', 'nic'], [
+            line.split('\t')[0]
+            for line in self.manage('alias', 'list').splitlines()])
+
+    def test_export_round_trips_byte_for_byte(self):
+        self.imported()
+        first = self.manage('alias', 'export')
+        self.manage('alias', 'import', '--replace',
+                    self.write('exported.json', first))
+        self.assertEqual(first, self.manage('alias', 'export'))
+
+    def test_import_from_standard_input(self):
+        code, out, err = self.run_tool('alias', 'import', '-',
+                                       stdin=json.dumps(GOOD))
+        self.assertIn('Imported 3 entries from standard input', out, err)
+
+    def test_export_to_a_file(self):
+        self.imported()
+        self.manage('alias', 'export', 'out.json')
+        with open(os.path.join(self.tmp, 'out.json')) as f:
+            self.assertEqual(self.manage('alias', 'export'), f.read())
+
+    def test_export_writes_normalised_entries(self):
+        self.imported()
+        exported = json.loads(self.manage('alias', 'export'))
+        self.assertEqual('true', exported['aliases'][1]['live_migratable'])
+
+    def test_import_into_a_non_empty_table_is_refused(self):
+        self.imported()
+        code, _, err = self.run_tool('alias', 'import',
+                                     self.write('again.json', GOOD))
+        self.assertEqual((2, True), (code, '--replace' in err))
+
+    def test_invalid_import_names_every_invalid_entry(self):
+        code, _, err = self.run_tool('alias', 'import',
+                                     self.write('bad.json', BAD))
+        self.assertEqual(['1', '3', '4'],
+                         re.findall(r'bad\.json: entry (\d+): ', err))
+
+    def test_invalid_import_one_line_per_entry(self):
+        code, _, err = self.run_tool('alias', 'import',
+                                     self.write('bad.json', BAD))
+        self.assertEqual(3, len(err.splitlines()))
+
+    def test_invalid_import_exit_code(self):
+        self.assertEqual(1, self.run_tool(
+            'alias', 'import', '--replace', self.write('bad.json', BAD))[0])
+
+    def test_invalid_import_leaves_the_table_unchanged(self):
+        self.imported()
+        before = self.manage('alias', 'export')
+        self.run_tool('alias', 'import', '--replace',
+                      self.write('bad.json', BAD))
+        self.assertEqual(before, self.manage('alias', 'export'))
+
+    def test_not_a_document(self):
+        code, _, err = self.run_tool('alias', 'import',
+                                     self.write('x.json', '[1, 2]'))
+        self.assertEqual((1, 1), (code, len(err.splitlines())))
+
+    def test_missing_file(self):
+        self.assertEqual(2, self.run_tool('alias', 'import', 'nosuch')[0])
+
+    def test_import_from_nova_conf(self):
+        self.manage('alias', 'import', '--from-config',
+                    self.write('nova.conf', NOVA_CONF))
+        self.assertEqual(['qat', 'fpga'], [
+            line.split('\t')[0]
+            for line in self.manage('alias', 'list').splitlines()])
+
+    def test_import_needs_a_file_or_a_nova_conf(self):
+        self.assertEqual(2, self.run_tool('alias', 'import')[0])
+
+    def test_create_then_show(self):
+        self.manage('alias', 'create', json.dumps(
+            {'name': 'gpu', 'vendor_id': '10de', 'product_id': '1db6'}))
+        shown = json.loads(self.manage('alias', 'show', 'gpu'))
+        self.assertEqual([{'name': 'gpu', 'vendor_id': '10de',
+                           'product_id': '1db6'}],
+                         [record['entry'] for record in shown['entries']])
+
+    def test_create_invalid(self):
+        self.assertEqual(1, self.run_tool(
+            'alias', 'create', '{"name": "gpu", "vendor_id": "10de"}')[0])
+
+    def test_delete(self):
+        self.imported()
+        self.manage('alias', 'delete', 'nic')
+        self.assertEqual(['gpu'], [
+            line.split('\t')[0]
+            for line in self.manage('alias', 'list').splitlines()])
+
+    def test_show_strips_the_name(self):
+        self.imported()
+        self.assertEqual('gpu', json.loads(
+            self.manage('alias', 'show', ' gpu '))['name'])
+
+    def test_show_unknown_name(self):
+        self.assertEqual(4, self.run_tool('alias', 'show', 'nosuch')[0])
+
+    def test_delete_unknown_name(self):
+        self.assertEqual(4, self.run_tool('alias', 'delete', 'nosuch')[0])
+
+    def test_the_lookup_tool_reads_the_database(self):
+        self.imported()
+        code, out, err = self.run_tool('translate', 'gpu:2', tool=LOOKUP)
+        self.assertEqual('gpu', json.loads(out)[0]['alias_name'], err)
+
+
+class TestUnreachable(ManageTestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.conf_file = self.write('dead.conf', (
+            '[pci_alias_database]\n'
+            'connection = mysql+pymysql://u:secret@127.0.0.1:1/x\n'
+            'db_retry_interval = 0\n'))
+        self.code, self.out, self.err = self.run_tool('alias', 'list')
+
+    def test_exit_code(self):
+        self.assertEqual(3, self.code)
+
+    def test_one_line(self):
+        self.assertEqual(1, len(self.err.splitlines()), self.err)
+
+    def test_masked_url(self):
+        self.assertIn('mysql+pymysql://u:***@127.0.0.1:1/x', self.err)
+
+    def test_no_password(self):
+        self.assertNotIn('secret', self.err)
+
+
+class TestUsage(ManageTestCase):
+
+    def test_unknown_command(self):
+        self.assertEqual(2, self.run_tool('nosuch')[0])
+
+    def test_missing_config_file(self):
+        self.assertEqual(2, self.run_tool('db', 'version',
+                                          conf_file='nosuch.conf')[0])

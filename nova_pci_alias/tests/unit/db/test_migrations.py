@@ -1,0 +1,103 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Tests of the migrations: empty to head on every backend, models in sync.
+"""
+
+from oslo_db.sqlalchemy import test_migrations
+import sqlalchemy as sa
+
+from nova_pci_alias.sources.database import migration
+from nova_pci_alias.sources.database import models
+from nova_pci_alias.tests.unit.db import base
+
+
+class TestUpgrade(base.DatabaseTestCase):
+
+    FIXTURE = base.EmptySQLiteFixture
+
+    def test_empty_database_has_no_revision(self):
+        with self.engine.connect() as connection:
+            self.assertIsNone(migration.current_revision(connection))
+
+    def test_runs_on_the_backend_of_its_fixture(self):
+        self.assertEqual(self.FIXTURE.DRIVER, self.engine.name)
+
+    def test_upgrade_reaches_the_head(self):
+        migration.upgrade(self.engine)
+        with self.engine.connect() as connection:
+            self.assertEqual(models.SCHEMA_HEAD,
+                             migration.current_revision(connection))
+
+    def test_upgrade_creates_the_tables(self):
+        migration.upgrade(self.engine)
+        self.assertLessEqual(
+            {'pci_alias_entries', 'pci_alias_revision',
+             migration.VERSION_TABLE},
+            set(sa.inspect(self.engine).get_table_names()))
+
+    def test_revision_counter_starts_at_zero(self):
+        migration.upgrade(self.engine)
+        with self.engine.connect() as connection:
+            self.assertEqual([(1, 0)], connection.execute(sa.text(
+                'SELECT id, revision FROM pci_alias_revision')).all())
+
+    def test_upgrade_twice_changes_nothing(self):
+        migration.upgrade(self.engine)
+        migration.upgrade(self.engine)
+        with self.engine.connect() as connection:
+            self.assertEqual(1, connection.execute(sa.text(
+                'SELECT COUNT(*) FROM pci_alias_revision')).scalar())
+
+
+class TestUpgradeMySQL(TestUpgrade):
+    FIXTURE = base.EmptyMySQLFixture
+
+
+class TestUpgradePostgreSQL(TestUpgrade):
+    FIXTURE = base.EmptyPostgreSQLFixture
+
+
+class TestRevisionList(base.DatabaseTestCase):
+
+    FIXTURE = base.EmptySQLiteFixture
+
+    def test_models_list_the_shipped_revisions(self):
+        self.assertEqual(migration.script_revisions(),
+                         models.SCHEMA_REVISIONS)
+
+
+class TestModelsMigrationsSync(test_migrations.ModelsMigrationsSync,
+                               base.DatabaseTestCase):
+
+    FIXTURE = base.EmptySQLiteFixture
+
+    def db_sync(self, engine):
+        migration.upgrade(engine)
+
+    def get_engine(self):
+        return self.engine
+
+    def get_metadata(self):
+        return models.Base.metadata
+
+    def include_object(self, object_, name, type_, reflected, compare_to):
+        # The version table belongs to alembic, not to the models.
+        return not (type_ == 'table' and name == migration.VERSION_TABLE)
+
+
+class TestModelsMigrationsSyncMySQL(TestModelsMigrationsSync):
+    FIXTURE = base.EmptyMySQLFixture
+
+
+class TestModelsMigrationsSyncPostgreSQL(TestModelsMigrationsSync):
+    FIXTURE = base.EmptyPostgreSQLFixture

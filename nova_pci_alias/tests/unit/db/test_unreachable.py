@@ -1,0 +1,139 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""The database source when the database cannot be reached.
+
+Two real situations: a server that was never reachable (nothing listens on
+the port), and a server that goes away after a good load (a TCP proxy in
+front of MySQL or PostgreSQL that the test closes).
+"""
+
+import logging
+
+import fixtures
+from oslotest import base as test_base
+
+from nova_pci_alias import exception
+from nova_pci_alias import registry
+from nova_pci_alias.sources.database import api
+from nova_pci_alias.tests.unit.db import base
+from nova_pci_alias.tests.unit.db import tcpproxy
+from nova_pci_alias.tests.unit import fakes
+from nova_pci_alias.tests.unit.fakes import entry
+
+
+class TestNeverReachable(test_base.BaseTestCase):
+    """Nothing listens on the port: MySQL here."""
+
+    DEAD_URL = 'mysql+pymysql://u:secret@127.0.0.1:1/x'
+
+    def setUp(self):
+        super().setUp()
+        self.useFixture(base.IsolatedContextFixture())
+        self.useFixture(fixtures.FakeLogger())
+        conf_fixture = self.useFixture(fakes.ConfFixture())
+        conf_fixture.config(group='pci_alias', sources=['database'])
+        self.registry = registry.AliasRegistry(conf_fixture.conf)
+        conf_fixture.config(group='pci_alias_database',
+                            connection=self.DEAD_URL, db_retry_interval=0)
+
+    def error(self):
+        return self.assertRaises(exception.AliasSourceError,
+                                 self.registry.get_table)
+
+    def test_error_names_the_masked_url(self):
+        self.assertIn('cannot connect to %s' % self.DEAD_URL.replace(
+            'secret', '***'), str(self.error()))
+
+    def test_error_hides_the_password(self):
+        self.assertNotIn('secret', str(self.error()))
+
+    def test_oslo_db_does_not_log_it_again(self):
+        oslo_db_log = self.useFixture(fixtures.FakeLogger(
+            name='oslo_db', level=logging.WARNING))
+        self.error()
+        self.assertEqual('', oslo_db_log.output)
+
+    def test_error_is_a_source_error_not_a_readiness_one(self):
+        self.assertNotIsInstance(self.error(), exception.AliasSourceNotReady)
+
+
+class TestNeverReachablePostgreSQL(TestNeverReachable):
+    """The same with PostgreSQL, whose client words it differently."""
+
+    DEAD_URL = 'postgresql+psycopg2://u:secret@127.0.0.1:1/x'
+
+
+class TestOutage(base.DatabaseTestCase):
+    """A server that goes away after a good load: MySQL here."""
+
+    FIXTURE = base.MySQLFixture
+
+    def setUp(self):
+        super().setUp()
+        api.import_entries([entry('a')], 'test')
+        proxy = self.useFixture(tcpproxy.TCPProxyFixture(
+            self.engine.url.host or '127.0.0.1',
+            self.engine.url.port or self.DEFAULT_PORT))
+        self.proxy = proxy
+        # From here on the source reaches the database through the proxy.
+        self.useFixture(base.IsolatedContextFixture())
+        self.logger = self.useFixture(fixtures.FakeLogger(
+            name='nova_pci_alias.registry'))
+        self.conf_fixture.config(group='pci_alias', sources=['database'],
+                                 refresh_interval=0)
+        self.registry = registry.AliasRegistry(self.conf)
+        url = self.engine.url.set(host='127.0.0.1', port=proxy.port)
+        self.conf_fixture.config(
+            group='pci_alias_database', db_retry_interval=0,
+            connection=url.render_as_string(hide_password=False))
+        self.good = self.registry.get_table()
+
+    DEFAULT_PORT = 3306
+
+    def test_outage_is_real(self):
+        self.proxy.close()
+        self.assertRaises(exception.AliasSourceError, self.registry.refresh)
+
+    def test_outage_keeps_the_last_good_table(self):
+        self.proxy.close()
+        self.assertIs(self.good, self.registry.get_table())
+
+    def test_outage_is_logged_once(self):
+        self.proxy.close()
+        for _ in range(3):
+            self.registry.get_table()
+        self.assertEqual(1, self.logger.output.count(
+            'Refreshing the PCI alias table failed'))
+
+    def test_outage_leaves_no_oslo_db_traceback(self):
+        oslo_db_log = self.useFixture(fixtures.FakeLogger(
+            name='oslo_db', level=logging.WARNING))
+        self.proxy.close()
+        self.registry.get_table()
+        self.assertEqual('', oslo_db_log.output)
+
+    def test_outage_log_names_the_masked_url(self):
+        self.proxy.close()
+        self.registry.get_table()
+        self.assertIn('cannot connect to %s' % self.proxy_url(),
+                      self.logger.output)
+
+    def proxy_url(self):
+        return self.engine.url.set(
+            host='127.0.0.1', port=self.proxy.port).render_as_string(
+                hide_password=True)
+
+
+class TestOutagePostgreSQL(TestOutage):
+    FIXTURE = base.PostgreSQLFixture
+    DEFAULT_PORT = 5432
