@@ -42,13 +42,19 @@ GROUP = 'pci_alias_database'
 #: Where the alias database is when ``connection`` is not set.
 DEFAULT_CONNECTION = 'sqlite:////var/lib/nova/nova_pci_alias.sqlite'
 
-database_group = cfg.OptGroup(
-    GROUP,
-    title='PCI alias database',
-    help='The SQL database of the "database" alias source, and how to '
-         'reach it. These are oslo.db\'s database options; connection '
-         'defaults to a SQLite file. Create or upgrade the schema with '
-         '"nova-pci-alias-manage db sync".')
+
+def _database_group():
+    # A new OptGroup for each ConfigOpts: oslo.config keeps overrides on the
+    # OptGroup object, so a shared one would leak them between
+    # configurations.
+    return cfg.OptGroup(
+        GROUP,
+        title='PCI alias database',
+        help='The SQL database of the "database" alias source, and how to '
+             'reach it. These are oslo.db\'s database options; connection '
+             'defaults to a SQLite file. Create or upgrade the schema with '
+             '"nova-pci-alias-manage db sync".')
+
 
 # Options of oslo.db that mean nothing for this source.  Operations that
 # lose their connection are always retried (db_max_retries = 0 turns that
@@ -114,13 +120,13 @@ def register_opts(conf):
 
     :param conf: a :class:`oslo_config.cfg.ConfigOpts`.
     """
-    conf.register_group(database_group)
-    conf.register_opts(database_opts, group=database_group)
+    conf.register_group(_database_group())
+    conf.register_opts(database_opts, group=GROUP)
 
 
 def list_opts():
     """Return ``[(group, opts)]`` for the sample configuration."""
-    return [(database_group, copy.deepcopy(database_opts))]
+    return [(_database_group(), copy.deepcopy(database_opts))]
 
 
 def _with_connect_timeout(url_text, parameters, timeout):
