@@ -153,13 +153,22 @@ class TestConsoleScript(base.BaseTestCase):
         if not os.path.exists(self.script):
             self.skipTest('the nova-pci-alias script is not installed')
 
-    def run_script(self, *args):
-        return subprocess.run([self.script] + list(args),
-                              capture_output=True, text=True, timeout=60)
+    def run_script(self, *args, script='nova-pci-alias', cwd=None):
+        path = os.path.join(os.path.dirname(self.script), script)
+        return subprocess.run([path] + list(args), capture_output=True,
+                              text=True, timeout=60, cwd=cwd)
 
-    def test_translate_with_the_example_config(self):
+    def test_quick_start_with_the_example_config(self):
+        # The quick start's steps, in a directory of their own: the example
+        # keeps its SQLite file in the current directory.
+        cwd = self.useFixture(fixtures.TempDir()).path
+        for step in (['db', 'sync'],
+                     ['alias', 'import', '--replace', '--from-config',
+                      EXAMPLE]):
+            self.run_script('--config-file', EXAMPLE, *step,
+                            script='nova-pci-alias-manage', cwd=cwd)
         result = self.run_script('--config-file', EXAMPLE, 'translate',
-                                 'gpu:2,nic:1')
+                                 'gpu:2,nic:1', cwd=cwd)
         self.assertEqual([('gpu', 2), ('nic', 1)],
                          [(r['alias_name'], r['count'])
                           for r in json.loads(result.stdout)])
