@@ -19,10 +19,11 @@ Sub-commands::
     nova-pci-alias [--config-file F] translate SPEC [--affinity-policy P]
     nova-pci-alias [--config-file F] validate
 
-Exit codes: 0 success; 1 an invalid alias definition; 2 a usage or
-configuration error; 3 an alias source that cannot be read or is not
-installed; 4 a bad request (unknown alias name, malformed extra spec, bad
-NUMA policy).  Errors are one line on standard error.
+Exit codes are those of :mod:`nova_pci_alias.cmd.common`: 0 success; 1 an
+invalid alias definition; 2 a usage or configuration error; 3 an alias
+source that cannot be read or is not installed; 4 a bad request (unknown
+alias name, malformed extra spec, bad NUMA policy); 5 an alias database
+without its schema.  Errors are one line on standard error.
 """
 
 import sys
@@ -32,24 +33,12 @@ from oslo_log import log as logging
 from oslo_serialization import jsonutils
 
 from nova_pci_alias import alias
+from nova_pci_alias.cmd import common
 from nova_pci_alias import exception
 from nova_pci_alias import registry as registry_mod
 from nova_pci_alias import request
 
-EXIT_OK = 0
-EXIT_INVALID_ALIAS = 1
-EXIT_USAGE = 2
-EXIT_SOURCE = 3
-EXIT_BAD_REQUEST = 4
-
-_EXIT_CODES = (
-    (exception.PciInvalidAlias, EXIT_INVALID_ALIAS),
-    (exception.AliasSourceNotFound, EXIT_SOURCE),
-    (exception.AliasSourceError, EXIT_SOURCE),
-    (exception.PciRequestAliasNotDefined, EXIT_BAD_REQUEST),
-    (exception.InvalidAliasSpec, EXIT_BAD_REQUEST),
-    (exception.InvalidPCINUMAAffinity, EXIT_BAD_REQUEST),
-)
+PROG = 'nova-pci-alias'
 
 
 def _dump(value):
@@ -124,13 +113,6 @@ command_opt = cfg.SubCommandOpt('command', title='Commands',
                                 help='What to do.')
 
 
-def _exit_code(exc):
-    for cls, code in _EXIT_CODES:
-        if isinstance(exc, cls):
-            return code
-    return EXIT_SOURCE
-
-
 def main(argv=None, conf=None, out=None, err=None):
     """Run the command; return its exit code."""
     conf = cfg.ConfigOpts() if conf is None else conf
@@ -140,21 +122,21 @@ def main(argv=None, conf=None, out=None, err=None):
     logging.register_options(conf)
     try:
         conf(sys.argv[1:] if argv is None else argv,
-             project='nova', prog='nova-pci-alias')
+             project='nova', prog=PROG)
     except cfg.Error as exc:
-        err.write('nova-pci-alias: error: %s\n' % exc)
-        return EXIT_USAGE
-    logging.setup(conf, 'nova-pci-alias')
+        common.report(err, PROG, exc)
+        return common.EXIT_USAGE
+    logging.setup(conf, PROG)
     try:
         table = registry_mod.AliasRegistry(conf).get_table()
         conf.command.func(conf, table, out)
     except exception.NovaPciAliasException as exc:
-        err.write('nova-pci-alias: error: %s\n' % exc)
-        return _exit_code(exc)
+        common.report(err, PROG, exc)
+        return common.exit_code(exc)
     except cfg.Error as exc:
-        err.write('nova-pci-alias: error: %s\n' % exc)
-        return EXIT_USAGE
-    return EXIT_OK
+        common.report(err, PROG, exc)
+        return common.EXIT_USAGE
+    return common.EXIT_OK
 
 
 if __name__ == '__main__':

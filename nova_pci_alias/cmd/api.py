@@ -21,10 +21,10 @@ A single-process, multi-threaded server from the standard library
 for development and tests; production runs the same application under
 uWSGI, gunicorn or mod_wsgi (:mod:`nova_pci_alias.api.wsgi`).
 
-Exit codes: 0 stopped by SIGINT or SIGTERM; 2 a usage or configuration
-error; 3 an alias source that is not installed or cannot start; 5 the
-address cannot be listened on (in use, not permitted).  Errors are one line
-on standard error.
+Exit codes (those of :mod:`nova_pci_alias.cmd.common`): 0 stopped by
+SIGINT or SIGTERM; 2 a usage or configuration error; 3 an alias source that
+is not installed or cannot start; 6 the address cannot be listened on (in
+use, not permitted).  Errors are one line on standard error.
 """
 
 import signal
@@ -38,14 +38,10 @@ from oslo_log import log as logging
 
 from nova_pci_alias.api import app as app_mod
 from nova_pci_alias.api import wsgi
+from nova_pci_alias.cmd import common
 from nova_pci_alias import exception
 
 LOG = logging.getLogger(__name__)
-
-EXIT_OK = 0
-EXIT_USAGE = 2
-EXIT_SOURCE = 3
-EXIT_LISTEN = 5
 
 #: The port the development server listens on by default.
 DEFAULT_PORT = 8790
@@ -117,7 +113,7 @@ def main(argv=None, conf=None, err=None):
     prog = wsgi.PROG
 
     def fail(message, code):
-        err.write('%s: error: %s\n' % (prog, message))
+        common.report(err, prog, message)
         return code
 
     try:
@@ -126,22 +122,22 @@ def main(argv=None, conf=None, err=None):
     except SystemExit as exc:
         # --help, or a command line that argparse or oslo.config refused
         # after printing why.
-        return EXIT_OK if not exc.code else EXIT_USAGE
+        return common.EXIT_OK if not exc.code else common.EXIT_USAGE
     except cfg.Error as exc:
-        return fail(exc, EXIT_USAGE)
+        return fail(exc, common.EXIT_USAGE)
     try:
         logging.setup(conf, prog)
         application = app_mod.build_app(conf)
     except cfg.Error as exc:
-        return fail(exc, EXIT_USAGE)
+        return fail(exc, common.EXIT_USAGE)
     except exception.NovaPciAliasException as exc:
-        return fail(exc, EXIT_SOURCE)
+        return fail(exc, common.exit_code(exc))
     host, port = conf.listen_host, conf.listen_port
     try:
         server = make_server(host, port, application)
     except OSError as exc:
         return fail('cannot listen on %s port %d: %s'
-                    % (host, port, exc.strerror or exc), EXIT_LISTEN)
+                    % (host, port, exc.strerror or exc), common.EXIT_LISTEN)
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     bound_host, bound_port = server.server_address[:2]
     LOG.info('Development server of the PCI alias service listening on '
@@ -154,7 +150,7 @@ def main(argv=None, conf=None, err=None):
         LOG.info('Stopping the development server.')
     finally:
         server.server_close()
-    return EXIT_OK
+    return common.EXIT_OK
 
 
 if __name__ == '__main__':

@@ -30,7 +30,8 @@ validates the whole resulting alias table, as the registry would load it
 (with ``[pci_alias] pci_in_placement``), and bumps the revision counter in
 the same transaction.
 
-Exit codes: 0 success; 1 an invalid alias or alias document; 2 a usage or
+Exit codes (those of :mod:`nova_pci_alias.cmd.common`): 0 success; 1 an
+invalid alias or alias document; 2 a usage or
 configuration error (including an import into a non-empty table without
 ``--replace``); 3 the database cannot be reached or fails; 4 an unknown
 alias name; 5 the schema is missing or out of date (run ``db sync``).
@@ -46,6 +47,7 @@ from oslo_config import cfg
 from oslo_log import log as logging
 from oslo_serialization import jsonutils
 
+from nova_pci_alias.cmd import common
 from nova_pci_alias import document
 from nova_pci_alias import exception
 from nova_pci_alias import opts
@@ -54,22 +56,6 @@ from nova_pci_alias.sources.database import api
 from nova_pci_alias.sources.database import validation
 
 PROG = 'nova-pci-alias-manage'
-
-EXIT_OK = 0
-EXIT_INVALID_ALIAS = 1
-EXIT_USAGE = 2
-EXIT_DATABASE = 3
-EXIT_UNKNOWN_ALIAS = 4
-EXIT_NOT_SYNCED = 5
-
-_EXIT_CODES = (
-    (exception.PciInvalidAlias, EXIT_INVALID_ALIAS),
-    (exception.InvalidAliasDocument, EXIT_INVALID_ALIAS),
-    (exception.AliasTableNotEmpty, EXIT_USAGE),
-    (exception.AliasSourceNotReady, EXIT_NOT_SYNCED),
-    (exception.AliasSourceError, EXIT_DATABASE),
-    (exception.PciRequestAliasNotDefined, EXIT_UNKNOWN_ALIAS),
-)
 
 
 class UsageError(Exception):
@@ -255,17 +241,6 @@ category_opt = cfg.SubCommandOpt('category', title='Commands',
                                  help='What to manage.')
 
 
-def _exit_code(exc):
-    for cls, code in _EXIT_CODES:
-        if isinstance(exc, cls):
-            return code
-    return EXIT_DATABASE
-
-
-def _error(err, message):
-    err.write('%s: error: %s\n' % (PROG, message))
-
-
 def main(argv=None, conf=None, out=None, err=None):
     """Run the command; return its exit code."""
     conf = cfg.ConfigOpts() if conf is None else conf
@@ -278,8 +253,8 @@ def main(argv=None, conf=None, out=None, err=None):
         conf(sys.argv[1:] if argv is None else argv, project='nova',
              prog=PROG)
     except cfg.Error as exc:
-        _error(err, exc)
-        return EXIT_USAGE
+        common.report(err, PROG, exc)
+        return common.EXIT_USAGE
     logging.setup(conf, PROG)
     if not conf.debug:
         # alembic says which dialect it uses and which migrations it runs:
@@ -291,16 +266,16 @@ def main(argv=None, conf=None, out=None, err=None):
     except exception.PciInvalidAliasEntries as exc:
         origin = exc.kwargs.get('origin')
         for position, error in exc.errors:
-            _error(err, '%s: %s' % (origin, exception.describe_entry_error(
-                position, error)))
-        return EXIT_INVALID_ALIAS
+            common.report(err, PROG, '%s: %s' % (
+                origin, exception.describe_entry_error(position, error)))
+        return common.EXIT_INVALID_ALIAS
     except exception.NovaPciAliasException as exc:
-        _error(err, exc)
-        return _exit_code(exc)
+        common.report(err, PROG, exc)
+        return common.exit_code(exc)
     except (UsageError, cfg.Error) as exc:
-        _error(err, exc)
-        return EXIT_USAGE
-    return EXIT_OK
+        common.report(err, PROG, exc)
+        return common.EXIT_USAGE
+    return common.EXIT_OK
 
 
 if __name__ == '__main__':

@@ -28,6 +28,7 @@ from oslo_config import cfg
 from oslotest import base
 
 from nova_pci_alias.cmd import api
+from nova_pci_alias.cmd import common
 
 CONF_TEXT = """
 [pci]
@@ -84,15 +85,15 @@ class TestStartupErrors(CommandTestCase):
 
     def test_help(self):
         code, _ = self.run_main('--help')
-        self.assertEqual(api.EXIT_OK, code)
+        self.assertEqual(common.EXIT_OK, code)
 
     def test_unknown_argument(self):
         code, _ = self.run_main('--colour', 'red')
-        self.assertEqual(api.EXIT_USAGE, code)
+        self.assertEqual(common.EXIT_USAGE, code)
 
     def test_missing_config_file(self):
         code, err = self.run_main('--config-file', self.tmp.join('nope'))
-        self.assertEqual(api.EXIT_USAGE, code)
+        self.assertEqual(common.EXIT_USAGE, code)
 
     def test_missing_config_file_is_one_line(self):
         _, err = self.run_main('--config-file', self.tmp.join('nope'))
@@ -101,12 +102,12 @@ class TestStartupErrors(CommandTestCase):
     def test_bad_port(self):
         code, _ = self.run_main('--config-file', self.write(),
                                 '--port', '70000')
-        self.assertEqual(api.EXIT_USAGE, code)
+        self.assertEqual(common.EXIT_USAGE, code)
 
     def test_unknown_source(self):
         path = self.write(CONF_TEXT + '[pci_alias]\nsources = cmdb\n')
         code, err = self.run_main('--config-file', path)
-        self.assertEqual((api.EXIT_SOURCE, True),
+        self.assertEqual((common.EXIT_SOURCE, True),
                          (code, "PCI alias source 'cmdb' is not installed"
                           in err))
 
@@ -118,7 +119,7 @@ class TestStartupErrors(CommandTestCase):
             code, err = self.run_main('--config-file', self.write(),
                                       '--port', str(port))
         self.assertEqual(
-            (api.EXIT_LISTEN,
+            (common.EXIT_LISTEN,
              'nova-pci-alias-api: error: cannot listen on 127.0.0.1 port '
              '%d: Address already in use\n' % port),
             (code, err))
@@ -173,5 +174,5 @@ class TestConsoleScript(CommandTestCase):
                              process, time.monotonic() + 20)
         process.terminate()
         code = process.wait(timeout=10)
-        self.assertEqual((['gpu'], api.EXIT_OK),
+        self.assertEqual((['gpu'], common.EXIT_OK),
                          ([e['name'] for e in body['aliases']], code))

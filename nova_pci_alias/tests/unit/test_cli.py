@@ -173,6 +173,17 @@ class TestConsoleScript(base.BaseTestCase):
                          [(r['alias_name'], r['count'])
                           for r in json.loads(result.stdout)])
 
+    def test_database_without_schema_exits_5(self):
+        # The exit code nova-pci-alias-manage gives for the same state.
+        tmp = self.useFixture(fixtures.TempDir()).path
+        path = os.path.join(tmp, 'nova.conf')
+        with open(path, 'w') as f:
+            f.write('[pci_alias]\nsources = database\n'
+                    '[pci_alias_database]\nconnection = sqlite:///%s\n'
+                    % os.path.join(tmp, 'empty.sqlite'))
+        result = self.run_script('--config-file', path, 'validate')
+        self.assertEqual(5, result.returncode, result.stderr)
+
     def test_invalid_alias_prints_no_traceback(self):
         path = os.path.join(self.useFixture(fixtures.TempDir()).path,
                             'bad.conf')
