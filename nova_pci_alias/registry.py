@@ -169,7 +169,12 @@ class AliasRegistry:
     def _refresh_keeping_last_good(self):
         try:
             self._reload()
+            failure = None
         except Exception as exc:
+            failure = exc
+        # Logged outside the except block: oslo.log would add the error's
+        # text a second time to a record logged while it is handled.
+        if failure is not None:
             self._next_check = (time.monotonic()
                                 + self.conf.pci_alias.refresh_interval)
             if not self._failing:
@@ -177,7 +182,7 @@ class AliasRegistry:
                 LOG.error('Refreshing the PCI alias table failed; still '
                           'serving the last good table of %(count)d '
                           'aliases until a refresh succeeds: %(error)s',
-                          {'count': len(self._table), 'error': exc})
+                          {'count': len(self._table), 'error': failure})
             return
         if self._failing:
             self._failing = False

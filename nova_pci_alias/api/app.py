@@ -160,9 +160,14 @@ class AliasDocumentResource:
             raise TableUnavailable(failure[1])
         try:
             table = self._registry.get_table()
+            message = None
         except (exception.NovaPciAliasException, cfg.Error) as exc:
-            self._record_failure(str(exc))
-            raise TableUnavailable(str(exc)) from exc
+            message = str(exc)
+        if message is not None:
+            # Logged outside the except block, where oslo.log would repeat
+            # the error's text.
+            self._record_failure(message)
+            raise TableUnavailable(message)
         if self._failure is not None:
             with self._lock:
                 recovered, self._failure = self._failure is not None, None

@@ -115,11 +115,15 @@ class RemoteSource(sources.AliasSource):
             return held.token
         try:
             self._held = self._download(held)
+            return self._held.token
         except exception.AliasSourceError as exc:
             self._fresh_until = 0.0
             if held is not None:
                 raise
-            self._held = self._load_cache_file(exc)
+            failure = exc
+        # Outside the except block: oslo.log would add the failure's text a
+        # second time to the warning logged there.
+        self._held = self._load_cache_file(failure)
         return self._held.token
 
     def entries(self):
@@ -218,10 +222,13 @@ class RemoteSource(sources.AliasSource):
             return
         try:
             remote_cache.write(path, body)
+            return
         except OSError as exc:
-            LOG.warning('PCI alias source %(source)r cannot write its cache '
-                        'file %(path)s: %(error)s',
-                        {'source': NAME, 'path': path, 'error': exc})
+            error = exc
+        # Outside the except block, where oslo.log would repeat the error.
+        LOG.warning('PCI alias source %(source)r cannot write its cache '
+                    'file %(path)s: %(error)s',
+                    {'source': NAME, 'path': path, 'error': error})
 
     def _load_cache_file(self, failure):
         """Return what the cache file holds, after a first download failed.
