@@ -209,7 +209,22 @@ class AliasRegistry:
         self._table = table
         self._next_check = (time.monotonic()
                             + self.conf.pci_alias.refresh_interval)
+        for state, change in zip(self._states, changed):
+            if change:
+                self._tell_accepted(state)
         return True
+
+    @staticmethod
+    def _tell_accepted(state):
+        try:
+            state.source.entries_accepted()
+            return
+        except Exception as exc:
+            failure = exc
+        # Outside the except block, where oslo.log would repeat the error.
+        LOG.warning('PCI alias source %(source)r failed after its entries '
+                    'were loaded; the new table is served: %(error)s',
+                    {'source': state.name, 'error': failure})
 
     def _build(self, per_source_entries):
         merged = []

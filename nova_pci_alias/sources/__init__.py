@@ -73,6 +73,17 @@ class AliasSource(metaclass=abc.ABCMeta):
         """
         return None
 
+    def entries_accepted(self):
+        """Hear that the entries :meth:`entries` last returned are served.
+
+        The registry calls this after a table built with those entries
+        passed validation and replaced the previous one.  A source that
+        keeps a copy of what its backend said (a cache file, say) saves it
+        here, so that the copy only ever holds entries that loaded.  The
+        default does nothing.  An error raised here is logged by the
+        registry; the new table stays in service.
+        """
+
     def location(self):
         """Return where this source reads from, for messages.
 

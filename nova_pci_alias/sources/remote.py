@@ -36,17 +36,17 @@ replica with other ETags) are not validated again either.  While a
 When the server fails after a good load, the source raises and keeps what it
 had; the registry keeps serving the last good table.  When the very first
 download fails, the last good document kept in ``cache_file`` is served,
-with a warning.
+with a warning.  The cache file is written when the registry says a new
+document's entries loaded (:meth:`RemoteSource.entries_accepted`), so it
+never holds a document that failed validation.
 """
 
 import collections
 
-from oslo_config import cfg
 from oslo_log import log as logging
 from oslo_utils import timeutils
 import webob.cachecontrol
 
-from nova_pci_alias import alias
 from nova_pci_alias import document
 from nova_pci_alias import exception
 from nova_pci_alias import sources
@@ -60,10 +60,11 @@ LOG = logging.getLogger(__name__)
 NAME = 'remote'
 
 # What the source holds: the token given to the registry, the entries, the
-# validators to send next time, and where the entries came from (the URL,
-# or the cache file).  Replaced whole, never changed in place.
+# validators to send next time, where the entries came from (the URL, or the
+# cache file) and the document's bytes.  Replaced whole, never changed in
+# place.
 _Held = collections.namedtuple(
-    '_Held', 'token entries etag last_modified location from_cache')
+    '_Held', 'token entries etag last_modified location from_cache body')
 
 
 def _now():
@@ -169,10 +170,10 @@ class RemoteSource(sources.AliasSource):
             LOG.info('PCI alias source %(source)r fetched %(url)s again; '
                      'its aliases no longer come from the cache file.',
                      {'source': NAME, 'url': location})
-        self._save_cache_file(fetched.body, entries)
         return _Held(document.etag_of(fetched.body), entries,
                      fetched.headers.get('ETag'),
-                     fetched.headers.get('Last-Modified'), location, False)
+                     fetched.headers.get('Last-Modified'), location, False,
+                     fetched.body)
 
     def _lifetime(self, headers):
         """Seconds to use a response before asking again."""
@@ -204,24 +205,19 @@ class RemoteSource(sources.AliasSource):
                     {'source': NAME, 'url': remote_http.mask_url(url),
                      'group': remote_opts.GROUP})
 
-    def _save_cache_file(self, body, entries):
+    def entries_accepted(self):
+        """Keep the document just loaded in the cache file, if one is set.
+
+        Called by the registry once the document's entries are part of a
+        valid table, so the cache file only ever holds a document that
+        loaded.
+        """
+        held = self._held
         path = self._options.cache_file
-        if not path:
+        if not path or held is None or held.from_cache:
             return
         try:
-            placement = self.conf.pci_alias.pci_in_placement
-        except cfg.NoSuchOptError:
-            placement = False
-        try:
-            alias.parse_aliases(entries, pci_in_placement=placement)
-        except exception.PciInvalidAlias:
-            # The registry reports the entry; the cache keeps the last good
-            # document.
-            LOG.debug('Not writing the PCI alias cache file %s: the '
-                      'document holds an invalid alias.', path)
-            return
-        try:
-            remote_cache.write(path, body)
+            remote_cache.write(path, held.body)
             return
         except OSError as exc:
             error = exc
@@ -265,7 +261,7 @@ class RemoteSource(sources.AliasSource):
                      'error': _reason_of(failure)})
         location = '%s (cached from %s)' % (path, self.location())
         return _Held(document.etag_of(body), entries, None, None, location,
-                     True)
+                     True, body)
 
 
 class _NoCache(Exception):

@@ -34,7 +34,8 @@ class FakeSource(sources.AliasSource):
     ``entries_list`` is what :meth:`entries` returns; ``token`` what
     :meth:`change_token` returns; ``where`` what :meth:`location` returns;
     ``error``, when set, is raised by both :meth:`entries` and
-    :meth:`change_token`.
+    :meth:`change_token`; ``accepted`` counts the calls of
+    :meth:`entries_accepted`, which raises ``accept_error`` when set.
     """
 
     def __init__(self, conf=None, entries_list=(), token=0, where=None):
@@ -44,9 +45,16 @@ class FakeSource(sources.AliasSource):
         self.where = where
         self.error = None
         self.reads = 0
+        self.accepted = 0
+        self.accept_error = None
 
     def location(self):
         return self.where
+
+    def entries_accepted(self):
+        self.accepted += 1
+        if self.accept_error is not None:
+            raise self.accept_error
 
     def change_token(self):
         if self.error is not None:

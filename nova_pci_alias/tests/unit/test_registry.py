@@ -123,6 +123,48 @@ class TestMerge(RegistryTestCase):
             self.source(), self.source()).source_names)
 
 
+class TestEntriesAccepted(RegistryTestCase):
+
+    def test_told_after_a_good_load(self):
+        src = self.source(entry('a'))
+        self.make(src).get_table()
+        self.assertEqual(1, src.accepted)
+
+    def test_not_told_when_the_table_is_invalid(self):
+        src = self.source(entry('a', vendor_id='bad'))
+        reg = self.make(src)
+        self.assertRaises(exception.PciInvalidAlias, reg.get_table)
+        self.assertEqual(0, src.accepted)
+
+    def test_not_told_again_when_nothing_changed(self):
+        src = self.source(entry('a'))
+        reg = self.make(src)
+        reg.get_table()
+        reg.refresh()
+        self.assertEqual(1, src.accepted)
+
+    def test_only_the_changed_source_is_told(self):
+        still, moving = self.source(entry('a')), self.source(entry('b'))
+        reg = self.make(still, moving)
+        reg.get_table()
+        moving.set_entries([entry('c')])
+        reg.refresh()
+        self.assertEqual((1, 2), (still.accepted, moving.accepted))
+
+    def test_a_failing_source_keeps_the_new_table(self):
+        src = self.source(entry('a'))
+        src.accept_error = OSError('disk full')
+        self.assertEqual(['a'], list(self.make(src).get_table()))
+
+    def test_a_failing_source_is_logged(self):
+        src = self.source(entry('a'))
+        src.accept_error = OSError('disk full')
+        self.make(src).get_table()
+        self.assertIn("PCI alias source 's1' failed after its entries were "
+                      "loaded; the new table is served: disk full",
+                      self.logger.output)
+
+
 class TestRefresh(RegistryTestCase):
 
     def test_table_is_cached_within_the_interval(self):

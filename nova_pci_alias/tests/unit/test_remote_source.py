@@ -398,42 +398,60 @@ class TestCacheFile(RemoteTestCase):
     def cached_source(self, **options):
         return self.source(cache_file=self.cache_file, **options)
 
+    def cached_registry(self):
+        return self.registry(cache_file=self.cache_file)
+
     def read_cache(self):
         with open(self.cache_file, 'rb') as cache:
             return cache.read()
 
     def restart_during_outage(self):
-        self.cached_source().entries()
+        self.cached_registry().get_table()
         self.server.stop()
         return remote.RemoteSource(self.conf)
 
     def test_written_after_a_good_load(self):
-        self.cached_source().entries()
+        self.cached_registry().get_table()
         self.assertEqual(self.app.body, self.read_cache())
 
-    def test_owner_only_permissions(self):
+    def test_not_written_before_the_registry_accepts(self):
         self.cached_source().entries()
+        self.assertFalse(os.path.exists(self.cache_file))
+
+    def test_owner_only_permissions(self):
+        self.cached_registry().get_table()
         self.assertEqual(0o600,
                          stat.S_IMODE(os.stat(self.cache_file).st_mode))
 
     def test_replaced_by_a_new_document(self):
-        src = self.cached_source()
-        src.change_token()
+        reg = self.cached_registry()
+        reg.get_table()
         self.app.set_entries([entry('c')])
-        src.change_token()
+        reg.refresh()
         self.assertEqual(self.app.body, self.read_cache())
 
     def test_no_temporary_file_left(self):
-        self.cached_source().entries()
+        self.cached_registry().get_table()
         self.assertEqual(['aliases.json'], os.listdir(self.directory))
 
     def test_document_with_invalid_alias_is_not_cached(self):
-        src = self.cached_source()
-        src.change_token()
+        reg = self.cached_registry()
+        reg.get_table()
         good = self.app.body
         self.app.set_entries([entry('a', vendor_id='bad')])
-        src.change_token()
+        self.assertRaises(exception.PciInvalidAlias, reg.refresh)
         self.assertEqual(good, self.read_cache())
+
+    def test_document_with_a_shadowed_invalid_alias_is_cached(self):
+        # The registry ignores an entry that an earlier source shadows, so
+        # the document loads, and is the one to keep.
+        reg = self.registry(sources=('config', 'remote'),
+                            cache_file=self.cache_file)
+        self.conf_fixture.config(group='pci', alias=[
+            json.dumps(entry('a'))])
+        self.app.set_entries([entry('a', vendor_id='bad'), entry('b')])
+        reg.get_table()
+        self.assertEqual(self.app.body, self.read_cache())
 
     def test_restart_during_outage_serves_the_cache(self):
         src = self.restart_during_outage()
@@ -446,7 +464,7 @@ class TestCacheFile(RemoteTestCase):
                       self.logger.output)
 
     def test_restart_during_outage_through_the_registry(self):
-        self.cached_source().entries()
+        self.cached_registry().get_table()
         self.server.stop()
         self.assertEqual(['a', 'b'], list(self.registry(
             cache_file=self.cache_file).get_table()))
@@ -458,7 +476,7 @@ class TestCacheFile(RemoteTestCase):
                          src.location())
 
     def test_server_back_after_a_restart_is_logged(self):
-        self.cached_source().entries()
+        self.cached_registry().get_table()
         self.app.status = '503 Service Unavailable'
         src = remote.RemoteSource(self.conf)
         src.entries()
@@ -482,7 +500,7 @@ class TestCacheFile(RemoteTestCase):
 
     def test_unwritable_cache_file_is_logged(self):
         self.cache_file = os.path.join(self.directory, 'missing', 'a.json')
-        self.cached_source().entries()
+        self.cached_registry().get_table()
         self.assertIn('cannot write its cache file %s' % self.cache_file,
                       self.logger.output)
 
