@@ -128,6 +128,28 @@ def _reject_constant(name):
     raise ValueError('%s is not valid JSON' % name)
 
 
+def strict_json_loads(text):
+    """Parse JSON text, refusing ``NaN`` and ``Infinity``.
+
+    :raises ValueError: not strict JSON (including undecodable bytes).
+    :raises RecursionError: nested too deeply.
+    """
+    return json.loads(text, parse_constant=_reject_constant)
+
+
+def schema_error(validator, instance):
+    """Return the most relevant schema error of ``instance``, or None.
+
+    :param validator: a :mod:`jsonschema` validator.
+    :returns: ``(message, path)``, where ``path`` is the ``/``-joined
+        location of the offending value ('' for the instance itself).
+    """
+    error = jsonschema.exceptions.best_match(validator.iter_errors(instance))
+    if error is None:
+        return None
+    return error.message, '/'.join(str(p) for p in error.absolute_path)
+
+
 def _invalid(reason, position=None):
     exc = exception.PciInvalidAlias(reason=reason)
     exc.position = position
@@ -146,7 +168,7 @@ def decode_entry(definition, position=None):
         return dict(definition)
     if isinstance(definition, (str, bytes, bytearray)):
         try:
-            return json.loads(definition, parse_constant=_reject_constant)
+            return strict_json_loads(definition)
         except (ValueError, RecursionError) as exc:
             # JSONDecodeError and UnicodeDecodeError are ValueErrors.
             raise _invalid(str(exc) or type(exc).__name__, position)
@@ -157,12 +179,11 @@ def decode_entry(definition, position=None):
 def _load_entry(definition, position):
     """Return a fresh, validated dict for one definition."""
     entry = decode_entry(definition, position)
-    error = jsonschema.exceptions.best_match(_VALIDATOR.iter_errors(entry))
+    error = schema_error(_VALIDATOR, entry)
     if error is not None:
-        reason = error.message
-        if error.absolute_path:
-            reason += ' (field %r)' % '/'.join(
-                str(p) for p in error.absolute_path)
+        reason, path = error
+        if path:
+            reason += ' (field %r)' % path
         raise _invalid(reason, position)
     name = entry['name'].strip()
     if not name:

@@ -76,10 +76,6 @@ def full_schema():
     return schema
 
 
-def _reject_constant(name):
-    raise ValueError('%s is not valid JSON' % name)
-
-
 def decode_document(body, origin):
     """Return the alias entries of an alias document.
 
@@ -93,16 +89,15 @@ def decode_document(body, origin):
     try:
         if isinstance(body, (bytes, bytearray)):
             body = bytes(body).decode('utf-8')
-        document = json.loads(body, parse_constant=_reject_constant)
+        document = alias.strict_json_loads(body)
     except (ValueError, RecursionError) as exc:
         raise exception.InvalidAliasDocument(
             origin=origin, reason='not JSON: %s' % (exc or type(exc).__name__))
-    error = jsonschema.exceptions.best_match(_VALIDATOR.iter_errors(document))
+    error = alias.schema_error(_VALIDATOR, document)
     if error is not None:
-        reason = error.message
-        if error.absolute_path:
-            reason += ' (at %s)' % '/'.join(
-                str(p) for p in error.absolute_path)
+        reason, path = error
+        if path:
+            reason += ' (at %s)' % path
         if isinstance(document, dict) and 'version' in document and (
                 document['version'] != VERSION):
             reason = ('unsupported document version %r; this package reads '
