@@ -61,7 +61,12 @@ def validated_table(entries, origin, *, pci_in_placement=False):
         invalid entry with its position.
     """
     entries = list(entries)
+    try:
+        # The usual case, a valid list, costs one parse; only an invalid
+        # one is looked at entry by entry, to report every mistake.
+        return alias.parse_aliases(entries,
+                                   pci_in_placement=pci_in_placement)
+    except exception.PciInvalidAlias:
+        pass
     errors = find_errors(entries, pci_in_placement=pci_in_placement)
-    if errors:
-        raise exception.PciInvalidAliasEntries(errors=errors, origin=origin)
-    return alias.parse_aliases(entries, pci_in_placement=pci_in_placement)
+    raise exception.PciInvalidAliasEntries(errors=errors, origin=origin)
