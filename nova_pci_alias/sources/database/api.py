@@ -136,7 +136,14 @@ def _reason(exc):
     text = text[0] if text else type(inner).__name__
     url = _url()
     if url is not None and url.password:
-        text = text.replace(str(url.password), '***')
+        password = str(url.password)
+        # Where a driver quotes a connection string; a long password is
+        # hidden wherever it appears, a short one only there, so that
+        # masking never garbles the rest of the message.
+        for quoted in (':%s@' % password, 'password=%s' % password):
+            text = text.replace(quoted, quoted.replace(password, '***'))
+        if len(password) >= 6:
+            text = text.replace(password, '***')
     return text
 
 
@@ -185,6 +192,12 @@ def _translate_errors(func):
         _running.depth = getattr(_running, 'depth', 0) + 1
         try:
             return func(*args, **kwargs)
+        except (ImportError, sa_exc.NoSuchModuleError) as exc:
+            raise exception.AliasSourceError(
+                source=SOURCE_NAME, reason='%s: the database driver of this '
+                'URL is not installed (%s); install it, e.g. PyMySQL for '
+                'mysql+pymysql or psycopg2 for postgresql+psycopg2' % (
+                    database_location(), _reason(exc))) from None
         except db_exc.DBNonExistentTable:
             raise _not_ready('has no PCI alias tables') from None
         except (db_exc.DBError, sa_exc.SQLAlchemyError) as exc:
@@ -197,7 +210,7 @@ def _translate_errors(func):
             raise exception.AliasSourceError(
                 source=SOURCE_NAME, reason='%s: %s' % (
                     database_location(), _reason(exc))) from None
-        except (db_exc.CantStartEngineError, ImportError) as exc:
+        except db_exc.CantStartEngineError as exc:
             raise exception.AliasSourceError(
                 source=SOURCE_NAME, reason='%s: %s' % (
                     database_location(), _reason(exc))) from None

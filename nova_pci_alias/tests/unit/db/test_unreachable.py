@@ -67,6 +67,33 @@ class TestNeverReachable(test_base.BaseTestCase):
         self.assertNotIsInstance(self.error(), exception.AliasSourceNotReady)
 
 
+class TestDriverNotInstalled(test_base.BaseTestCase):
+    """The URL names a database driver that is not installed."""
+
+    def error(self, url):
+        self.useFixture(base.IsolatedContextFixture())
+        self.useFixture(fixtures.FakeLogger())
+        conf_fixture = self.useFixture(fakes.ConfFixture())
+        conf_fixture.config(group='pci_alias', sources=['database'])
+        reg = registry.AliasRegistry(conf_fixture.conf)
+        conf_fixture.config(group='pci_alias_database', connection=url)
+        return str(self.assertRaises(exception.AliasSourceError,
+                                     reg.get_table))
+
+    def test_unknown_driver(self):
+        self.assertIn('the database driver of this URL is not installed',
+                      self.error('mysql+nosuchdriver://u:s@h/x'))
+
+    def test_driver_module_missing(self):
+        # mysqlclient (MySQLdb) is not among the test requirements.
+        self.assertIn("No module named 'MySQLdb'",
+                      self.error('mysql+mysqldb://u:s@h/x'))
+
+    def test_short_password_does_not_garble_the_message(self):
+        self.assertIn('mysql.nosuchdriver',
+                      self.error('mysql+nosuchdriver://u:s@h/x'))
+
+
 class TestNeverReachablePostgreSQL(TestNeverReachable):
     """The same with PostgreSQL, whose client words it differently."""
 
