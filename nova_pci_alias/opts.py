@@ -64,15 +64,114 @@ registry_opts = [
         default=False,
         help='Validate aliases with the rules of PCI in Placement: one '
              'spec per alias, and a resource_class may stand in for '
-             'vendor_id and product_id. Set it to the value of Nova\'s '
-             '[filter_scheduler] pci_in_placement.'),
+             'vendor_id and product_id. The rules also apply when Nova\'s '
+             '[filter_scheduler] pci_in_placement is true, which this '
+             'package reads from the same configuration files, so setting '
+             'Nova\'s option is enough.'),
 ]
+
+
+#: Nova's own switch for PCI in Placement.  Inside Nova it is registered
+#: already; elsewhere (this package's tools reading nova.conf) it is
+#: registered here so that its value in the files is seen.
+NOVA_PLACEMENT_GROUP = 'filter_scheduler'
+nova_placement_opt = cfg.BoolOpt(
+    'pci_in_placement',
+    default=False,
+    help='Nova\'s option: whether PCI devices are tracked in Placement. '
+         'Read here only to validate aliases with the same rules as Nova.')
+
+#: The name of this package's oslo.config source driver.
+CONFIG_DRIVER = 'nova_pci_alias'
+
+#: The group name the documentation and the sample use for the driver; a
+#: deployer may choose any name listed in ``[DEFAULT] config_source``.
+SAMPLE_DRIVER_GROUP = 'pci_aliases'
+
+config_driver_opts = [
+    cfg.ListOpt(
+        'sources',
+        default=['database'],
+        help='The nova_pci_alias sources that supply [pci] alias when this '
+             'group uses the nova_pci_alias oslo.config driver, in order of '
+             'precedence, as in [pci_alias] sources. Each source reads its '
+             'own group ([pci_alias_database], [pci_alias_remote], ...) of '
+             'the same configuration. The "config" source cannot be listed '
+             'here: it reads [pci] alias, the option the driver answers. '
+             'When [pci_alias] sources is not set, this package\'s tools '
+             'read these sources too, so that they see what Nova sees.'),
+]
+
+
+def _driver_group():
+    return cfg.OptGroup(
+        SAMPLE_DRIVER_GROUP,
+        title='Nova\'s [pci] alias from nova_pci_alias',
+        help='Enables the nova_pci_alias oslo.config source driver, which '
+             'gives an unpatched Nova its [pci] alias values from the alias '
+             'sources listed here. Name this group in [DEFAULT] '
+             'config_source (any group name will do) and set its driver to '
+             '"nova_pci_alias".')
+
+
+def _driver_opt():
+    return cfg.StrOpt(
+        'driver',
+        sample_default=CONFIG_DRIVER,
+        help='The oslo.config source driver of this group; '
+             '"nova_pci_alias" to read [pci] alias from the sources below.')
 
 
 def register_opts(conf):
     """Register the registry's options on ``conf``."""
     conf.register_group(_alias_group())
     conf.register_opts(registry_opts, group=GROUP)
+    try:
+        conf.register_opt(nova_placement_opt, group=NOVA_PLACEMENT_GROUP)
+    except cfg.DuplicateOptError:
+        pass   # Nova's own definition, inside a Nova process
+
+
+def pci_in_placement(conf):
+    """Whether the rules of PCI in Placement apply.
+
+    They do when ``[pci_alias] pci_in_placement`` or Nova's
+    ``[filter_scheduler] pci_in_placement`` is true.
+    """
+    if conf.pci_alias.pci_in_placement:
+        return True
+    try:
+        return bool(conf[NOVA_PLACEMENT_GROUP].pci_in_placement)
+    except (cfg.NoSuchOptError, cfg.NoSuchGroupError):
+        return False
+
+
+def driver_groups(conf):
+    """The groups of ``[DEFAULT] config_source`` that use our driver."""
+    groups = []
+    for group in conf.config_source:
+        try:
+            driver = conf[group].driver
+        except (cfg.NoSuchOptError, cfg.NoSuchGroupError):
+            continue
+        if driver == CONFIG_DRIVER:
+            groups.append(group)
+    return groups
+
+
+def source_names(conf):
+    """The names of the alias sources to read, in order.
+
+    ``[pci_alias] sources`` when it is set.  When it is not, and the
+    configuration enables this package's oslo.config driver (as nova.conf
+    does once Nova reads its aliases through it), the sources of the
+    driver's group: the aliases Nova would get.
+    """
+    location = conf.get_location('sources', GROUP)
+    if location is None or location.location == cfg.Locations.opt_default:
+        for group in driver_groups(conf):
+            return list(conf[group].sources)
+    return list(conf.pci_alias.sources)
 
 
 def list_opts():
@@ -81,6 +180,8 @@ def list_opts():
     The ``oslo.config.opts`` entry point, for ``oslo-config-generator``.
     """
     result = [(_alias_group(), copy.deepcopy(registry_opts))]
+    result.append((_driver_group(),
+                   [_driver_opt()] + copy.deepcopy(config_driver_opts)))
     result.extend(api_options.list_opts())
     manager = stevedore.ExtensionManager(sources.NAMESPACE)
     for name in sorted(manager.names()):

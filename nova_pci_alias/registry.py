@@ -109,14 +109,17 @@ class AliasRegistry:
     :param conf: the :class:`oslo_config.cfg.ConfigOpts` to read
         ``[pci_alias]`` (and the sources' own options) from.
     :param source_list: ``(name, AliasSource)`` pairs to use instead of the
-        sources named in ``[pci_alias] sources``.
+        sources that :func:`nova_pci_alias.opts.source_names` names.
+
+    Whether the rules of PCI in Placement apply is asked at each validation,
+    with :func:`nova_pci_alias.opts.pci_in_placement`.
     """
 
     def __init__(self, conf, source_list=None):
         opts.register_opts(conf)
         self.conf = conf
         if source_list is None:
-            source_list = load_sources(conf, conf.pci_alias.sources)
+            source_list = load_sources(conf, opts.source_names(conf))
         self._states = [_SourceState(name, src) for name, src in source_list]
         self._lock = threading.Lock()
         self._table = None
@@ -250,7 +253,7 @@ class AliasRegistry:
                 origins.append((state, index))
         try:
             return alias.parse_aliases(
-                merged, pci_in_placement=self.conf.pci_alias.pci_in_placement)
+                merged, pci_in_placement=opts.pci_in_placement(self.conf))
         except exception.PciInvalidAlias as exc:
             if exc.position is None:
                 raise

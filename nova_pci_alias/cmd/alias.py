@@ -35,6 +35,7 @@ from oslo_serialization import jsonutils
 from nova_pci_alias import alias
 from nova_pci_alias.cmd import common
 from nova_pci_alias import exception
+from nova_pci_alias import opts
 from nova_pci_alias import registry as registry_mod
 from nova_pci_alias import request
 
@@ -74,7 +75,7 @@ def do_translate(conf, table, out):
 
 def do_validate(conf, table, out):
     files = ', '.join(conf.config_file) or 'none found'
-    sources = ', '.join(conf.pci_alias.sources)
+    sources = ', '.join(opts.source_names(conf))
     out.write('OK: %d aliases (%d entries) from sources %s; configuration '
               'files: %s\n' % (len(table), len(table.entries), sources, files))
 

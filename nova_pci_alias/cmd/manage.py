@@ -23,7 +23,8 @@ Sub-commands::
     nova-pci-alias-manage [--config-file F] alias import FILE [--replace]
     nova-pci-alias-manage [--config-file F] alias import \
         --from-config NOVA_CONF [--replace]
-    nova-pci-alias-manage [--config-file F] alias export [FILE]
+    nova-pci-alias-manage [--config-file F] alias export [FILE] \
+        [--format document|nova-conf]
 
 The database is the one of ``[pci_alias_database] connection``.  Every write
 validates the whole resulting alias table, as the registry would load it
@@ -63,7 +64,7 @@ class UsageError(Exception):
 
 
 def _placement(conf):
-    return conf.pci_alias.pci_in_placement
+    return opts.pci_in_placement(conf)
 
 
 def _dump(value):
@@ -163,8 +164,26 @@ def _write_bytes(out, body):
         buffer.flush()
 
 
+def nova_conf_lines(entries):
+    """Return ``[pci] alias`` lines for a nova.conf holding ``entries``.
+
+    Each entry is one ``alias =`` line of compact JSON; ``$`` is doubled,
+    since oslo.config reads ``$name`` in a file as a reference to another
+    option.
+    """
+    lines = ['[pci]']
+    for entry in entries:
+        text = jsonutils.dumps(entry, separators=(', ', ': '))
+        lines.append('alias = %s' % text.replace('$', '$$'))
+    return ('\n'.join(lines) + '\n').encode('utf-8')
+
+
 def do_alias_export(conf, out):
-    body = document.encode_document(api.get_entries(), pretty=True)
+    entries = api.get_entries()
+    if conf.category.format == 'nova-conf':
+        body = nova_conf_lines(entries)
+    else:
+        body = document.encode_document(entries, pretty=True)
     path = conf.category.file
     if path is None or path == '-':
         _write_bytes(out, body)
@@ -229,10 +248,19 @@ def _add_parsers(subparsers):
     parser.set_defaults(func=do_alias_import)
 
     parser = alias_actions.add_parser(
-        'export', help='Write every entry as an alias document.')
+        'export', help='Write every entry as an alias document, or as the '
+                       '[pci] alias lines of a nova.conf.')
     parser.add_argument('file', metavar='FILE', nargs='?',
                         help='Where to write it; standard output by '
                              'default.')
+    parser.add_argument('--format', dest='format',
+                        choices=('document', 'nova-conf'),
+                        default='document',
+                        help='"document" (the default) writes a versioned '
+                             'alias document, which "alias import" reads; '
+                             '"nova-conf" writes a [pci] section with one '
+                             'alias line per entry, for going back to '
+                             'aliases in nova.conf.')
     parser.set_defaults(func=do_alias_export)
 
 

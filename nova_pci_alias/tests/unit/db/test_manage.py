@@ -144,6 +144,29 @@ class TestAliases(SyncedTestCase):
         with open(os.path.join(self.tmp, 'out.json')) as f:
             self.assertEqual(self.manage('alias', 'export'), f.read())
 
+    def test_export_as_nova_conf_lines(self):
+        self.manage('alias', 'create', json.dumps(GOOD['aliases'][0]))
+        self.assertEqual(
+            '[pci]\nalias = {"name": "gpu", "vendor_id": "10de", '
+            '"product_id": "1db6", "numa_policy": "preferred"}\n',
+            self.manage('alias', 'export', '--format', 'nova-conf'))
+
+    def test_nova_conf_export_imports_back_unchanged(self):
+        self.imported()
+        before = self.manage('alias', 'export')
+        lines = self.manage('alias', 'export', '--format', 'nova-conf')
+        self.manage('alias', 'import', '--replace', '--from-config',
+                    self.write('nova.conf', lines))
+        self.assertEqual(before, self.manage('alias', 'export'))
+
+    def test_nova_conf_export_keeps_a_dollar_sign(self):
+        self.manage('alias', 'create', json.dumps(
+            dict(GOOD['aliases'][0], name='gpu$HOME')))
+        lines = self.manage('alias', 'export', '--format', 'nova-conf')
+        self.manage('alias', 'import', '--replace', '--from-config',
+                    self.write('nova.conf', lines))
+        self.assertIn('"name": "gpu$HOME"', self.manage('alias', 'export'))
+
     def test_export_writes_normalised_entries(self):
         self.imported()
         exported = json.loads(self.manage('alias', 'export'))

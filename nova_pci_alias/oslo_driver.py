@@ -1,0 +1,215 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""An oslo.config source driver that gives Nova its ``[pci] alias`` values.
+
+oslo.config lets a package supply option values from somewhere other than
+the configuration files: a driver in the ``oslo.config.driver`` entry point
+namespace, enabled by naming a group in ``[DEFAULT] config_source`` and the
+driver in that group.  This module is the ``nova_pci_alias`` driver.  With
+these lines in ``nova.conf``, an unpatched Nova reads its ``[pci] alias``
+values from this package's alias sources::
+
+    [DEFAULT]
+    config_source = pci_aliases
+
+    [pci_aliases]
+    driver = nova_pci_alias
+    sources = database
+
+    [pci_alias_database]
+    connection = mysql+pymysql://nova:secret@db.example.org/nova_api
+
+The source answers ``[pci] alias`` and nothing else: the JSON text of each
+entry of the merged, validated table of the sources listed, in order.  Every
+other option gets "no value", so oslo.config goes on to its default.
+
+Nothing is read while oslo.config opens the source (Nova's logging is not
+set up yet at that point, and oslo.config would swallow an error and carry
+on with no aliases).  The sources are read the first time Nova asks for
+``[pci] alias``, which Nova's API and compute services do while starting.
+A source that cannot be read, or an invalid table, is logged and raised
+from that lookup, so the service fails to start with the error in its log
+rather than running without aliases.  Values set in the configuration files
+or the environment take precedence over any oslo.config source, so
+``[pci] alias`` lines left in ``nova.conf`` hide this driver's aliases; that
+is logged as a warning when the source is opened.
+"""
+
+import copy
+import json
+import threading
+
+from oslo_config import cfg
+from oslo_config import sources as oslo_sources
+from oslo_log import log as logging
+
+from nova_pci_alias import exception
+from nova_pci_alias import opts
+from nova_pci_alias import registry
+
+LOG = logging.getLogger(__name__)
+
+#: The option this driver answers, as ``(group, name)``.
+ALIAS_OPTION = ('pci', 'alias')
+
+#: The name of the ``config`` source, which reads the option answered here.
+_CONFIG_SOURCE = 'config'
+
+
+def list_opts():
+    """Return the driver's own options, for documentation and samples."""
+    return copy.deepcopy(opts.config_driver_opts)
+
+
+def _escape_substitution(text):
+    # oslo.config expands "$name" in every value it returns, a source's
+    # included; "$$" is its escape for a literal "$".
+    return text.replace('$', '$$')
+
+
+class AliasConfigurationSource(oslo_sources.ConfigurationSource):
+    """Answers ``[pci] alias`` from the alias sources of one driver group.
+
+    :param conf: the :class:`oslo_config.cfg.ConfigOpts` the source serves,
+        which also holds the alias sources' own options.
+    :param group_name: the group naming this driver, whose ``sources``
+        option lists the alias sources.
+    """
+
+    def __init__(self, conf, group_name):
+        self._conf = conf
+        self._group_name = group_name
+        self._registry = None
+        self._lock = threading.Lock()
+        self._busy = threading.local()
+
+    def get(self, group_name, option_name, opt):
+        """Return the value of ``[pci] alias``; "no value" for the rest.
+
+        :raises nova_pci_alias.exception.PciInvalidAlias: the merged table
+            is invalid.
+        :raises nova_pci_alias.exception.AliasSourceError: a source could
+            not be read, or the driver is misconfigured.
+        """
+        if (group_name, option_name) != ALIAS_OPTION:
+            return oslo_sources._NoValue, None
+        if getattr(self._busy, 'active', False):
+            raise exception.AliasSourceError(
+                source=', '.join(self._source_names()),
+                reason='a source asked for [pci] alias while this driver '
+                       'was answering it; only sources that do not read '
+                       '[pci] alias can be listed in [%s] sources'
+                       % self._group_name)
+        self._busy.active = True
+        try:
+            table = self._table()
+        finally:
+            self._busy.active = False
+        values = [_escape_substitution(json.dumps(dict(entry)))
+                  for entry in table.entries]
+        location = cfg.LocationInfo(
+            cfg.Locations.user,
+            'nova_pci_alias sources %s ([%s])' % (
+                ', '.join(self._registry.source_names), self._group_name))
+        return values, location
+
+    def _source_names(self):
+        return list(self._conf[self._group_name].sources)
+
+    def _table(self):
+        try:
+            table = self._load()
+            failure = None
+        except exception.NovaPciAliasException as exc:
+            failure = exc
+        # Logged outside the except block, where oslo.log would repeat the
+        # error's text.
+        if failure is not None:
+            LOG.error('nova_pci_alias could not supply [pci] alias from the '
+                      'sources in [%(group)s]; Nova cannot use PCI aliases '
+                      'until this is fixed: %(error)s',
+                      {'group': self._group_name, 'error': failure})
+            raise failure
+        if not len(table):
+            LOG.warning('The nova_pci_alias sources %(sources)s hold no PCI '
+                        'alias: Nova gets an empty [pci] alias list.',
+                        {'sources': ', '.join(self._registry.source_names)})
+        return table
+
+    def _load(self):
+        with self._lock:
+            if self._registry is None:
+                self._registry = self._build_registry()
+        return self._registry.get_table()
+
+    def _build_registry(self):
+        names = self._source_names()
+        if _CONFIG_SOURCE in names:
+            raise exception.AliasSourceError(
+                source=_CONFIG_SOURCE,
+                reason='it reads [pci] alias, the option that the '
+                       'nova_pci_alias driver of [%s] answers; list other '
+                       'sources in [%s] sources, and move the [pci] alias '
+                       'lines with "nova-pci-alias-manage alias import '
+                       '--from-config"' % (self._group_name,
+                                           self._group_name))
+        if not names:
+            raise exception.AliasSourceError(
+                source='(none)',
+                reason='[%s] sources is empty: name at least one alias '
+                       'source' % self._group_name)
+        try:
+            source_list = registry.load_sources(self._conf, names)
+        except exception.NovaPciAliasException:
+            raise
+        except Exception as exc:
+            raise exception.AliasSourceError(source=', '.join(names),
+                                             reason=exc) from exc
+        return registry.AliasRegistry(self._conf, source_list=source_list)
+
+
+def _set_in_files(conf):
+    """Whether ``[pci] alias`` has a value that hides this driver's."""
+    try:
+        location = conf.get_location(ALIAS_OPTION[1], ALIAS_OPTION[0])
+    except (cfg.NoSuchOptError, cfg.NoSuchGroupError):
+        return False
+    return location is not None and location.location in (
+        cfg.Locations.user, cfg.Locations.command_line,
+        cfg.Locations.environment)
+
+
+class AliasSourceDriver(oslo_sources.ConfigurationSourceDriver):
+    """Supplies ``[pci] alias`` from nova_pci_alias's alias sources.
+
+    The sources (``database``, ``remote`` or a third party's) are listed in
+    this group's ``sources`` option and configured in their own groups.
+    """
+
+    def list_options_for_discovery(self):
+        """Return the options of a group that uses this driver."""
+        return list_opts()
+
+    def open_source_from_opt_group(self, conf, group_name):
+        """Register the group's options and return the source.
+
+        Nothing is read here; see :class:`AliasConfigurationSource`.
+        """
+        conf.register_opts(list_opts(), group=group_name)
+        if _set_in_files(conf):
+            LOG.warning('[pci] alias is set in the configuration files or '
+                        'the environment, which take precedence over the '
+                        'nova_pci_alias driver of [%s]: its sources are not '
+                        'used. Remove the [pci] alias lines to use them.',
+                        group_name)
+        return AliasConfigurationSource(conf, group_name)

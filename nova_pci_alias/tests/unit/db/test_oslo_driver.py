@@ -1,0 +1,262 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+
+"""Tests of the oslo.config source driver over the database source.
+
+Each test builds a configuration the way a service does: it registers
+``[pci] alias`` (as Nova does), then parses a configuration file that enables
+the ``nova_pci_alias`` driver with ``[DEFAULT] config_source``.  oslo.config
+loads the driver through its entry point.
+"""
+
+import io
+import json
+import os
+
+import fixtures
+from oslo_config import cfg
+import sqlalchemy as sa
+import stevedore
+
+from nova_pci_alias.cmd import alias as alias_cmd
+from nova_pci_alias import exception
+from nova_pci_alias import oslo_driver
+from nova_pci_alias.sources import config as config_source
+from nova_pci_alias.sources.database import api
+from nova_pci_alias.tests.unit.db import base
+from nova_pci_alias.tests.unit.fakes import entry
+
+DRIVER_LINES = """\
+[DEFAULT]
+config_source = pci_aliases
+
+[pci_aliases]
+driver = nova_pci_alias
+"""
+
+
+class DriverTestCase(base.DatabaseTestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.logger = self.useFixture(fixtures.FakeLogger(
+            name='nova_pci_alias'))
+        self.tempdir = self.useFixture(fixtures.TempDir()).path
+
+    def service_conf(self, extra='', placement=None):
+        """Parse a configuration file with the driver enabled."""
+        path = os.path.join(self.tempdir, 'nova.conf')
+        with open(path, 'w') as f:
+            f.write(DRIVER_LINES + extra)
+        conf = cfg.ConfigOpts()
+        conf.register_opt(config_source.alias_opt, group='pci')
+        conf.register_opt(cfg.MultiStrOpt('device_spec', default=[]),
+                          group='pci')
+        if placement is not None:
+            conf.register_opt(cfg.BoolOpt('pci_in_placement',
+                                          default=placement),
+                              group='filter_scheduler')
+        conf(['--config-file', path], default_config_files=[],
+             default_config_dirs=[])
+        self.addCleanup(conf.reset)
+        return conf
+
+    def insert_row(self, name, vendor_id, product_id='1db6'):
+        """Write a row the way SQL does, without any validation."""
+        with self.engine.begin() as connection:
+            connection.execute(sa.text(
+                "INSERT INTO pci_alias_entries (position, name, vendor_id, "
+                "product_id) VALUES (0, :name, :vendor, :product)"),
+                {'name': name, 'vendor': vendor_id, 'product': product_id})
+
+
+class TestAnswers(DriverTestCase):
+
+    def setUp(self):
+        super().setUp()
+        api.import_entries([entry('gpu', numa_policy='preferred'),
+                            entry('nic', '154d', device_type='type-PF')],
+                           'test')
+
+    def test_alias_option_holds_the_database_entries(self):
+        conf = self.service_conf()
+        self.assertEqual(
+            [{'name': 'gpu', 'vendor_id': '10de', 'product_id': '1db6',
+              'numa_policy': 'preferred'},
+             {'name': 'nic', 'vendor_id': '10de', 'product_id': '154d',
+              'device_type': 'type-PF'}],
+            [json.loads(value) for value in conf.pci.alias])
+
+    def test_other_options_keep_their_default(self):
+        conf = self.service_conf()
+        self.assertEqual([], conf.pci.device_spec)
+
+    def test_location_names_the_sources_and_group(self):
+        conf = self.service_conf()
+        self.assertEqual('nova_pci_alias sources database ([pci_aliases])',
+                         conf.get_location('alias', 'pci').detail)
+
+    def test_sources_are_read_only_when_the_alias_option_is_asked_for(self):
+        conf = self.service_conf()
+        api.create_entry(entry('fpga', '0fff'))
+        self.assertIn('fpga', [json.loads(value)['name']
+                               for value in conf.pci.alias])
+
+    def test_alias_lines_in_the_file_are_warned_about(self):
+        self.service_conf('\n[pci]\nalias = %s\n' % json.dumps(entry('x')))
+        self.assertIn('[pci] alias is set in the configuration files',
+                      self.logger.output)
+
+    def test_alias_lines_in_the_file_take_precedence(self):
+        conf = self.service_conf('\n[pci]\nalias = %s\n'
+                                 % json.dumps(entry('x')))
+        self.assertEqual([entry('x')],
+                         [json.loads(value) for value in conf.pci.alias])
+
+
+class TestValues(DriverTestCase):
+
+    def test_dollar_sign_is_not_substituted(self):
+        api.create_entry(entry('gpu$HOME'))
+        conf = self.service_conf()
+        self.assertEqual('gpu$HOME', json.loads(conf.pci.alias[0])['name'])
+
+    def test_empty_database_gives_an_empty_list(self):
+        conf = self.service_conf()
+        self.assertEqual([], conf.pci.alias)
+
+    def test_empty_database_is_warned_about(self):
+        conf = self.service_conf()
+        conf.pci.alias
+        self.assertIn('hold no PCI alias', self.logger.output)
+
+    def test_placement_rules_follow_nova_option(self):
+        api.import_entries([entry('gpu'), entry('gpu', '1db7')], 'test')
+        conf = self.service_conf(placement=True)
+        exc = self.assertRaises(exception.PciInvalidAlias,
+                                getattr, conf.pci, 'alias')
+        self.assertIn('have multiple specs but '
+                      '[filter_scheduler]pci_in_placement is True', str(exc))
+
+    def test_placement_rules_off_accept_several_specs(self):
+        api.import_entries([entry('gpu'), entry('gpu', '1db7')], 'test')
+        conf = self.service_conf(placement=False)
+        self.assertEqual(2, len(conf.pci.alias))
+
+
+class TestFailures(DriverTestCase):
+
+    def test_invalid_row_raises_with_its_location(self):
+        self.insert_row('gpu', '80861')
+        conf = self.service_conf()
+        exc = self.assertRaises(exception.PciInvalidAlias,
+                                getattr, conf.pci, 'alias')
+        self.assertEqual(
+            "Invalid PCI alias definition: '80861' does not match "
+            "'^[0-9a-fA-F]{4}$' (field 'vendor_id') [alias source "
+            "'database' at %s, entry 1]" % api.database_location(),
+            str(exc))
+
+    def test_invalid_row_is_logged_as_an_error(self):
+        self.insert_row('gpu', '80861')
+        conf = self.service_conf()
+        self.assertRaises(exception.PciInvalidAlias,
+                          getattr, conf.pci, 'alias')
+        self.assertIn('nova_pci_alias could not supply [pci] alias from '
+                      'the sources in [pci_aliases]', self.logger.output)
+
+    def test_failure_is_not_kept_once_fixed(self):
+        self.insert_row('gpu', '80861')
+        conf = self.service_conf()
+        self.assertRaises(exception.PciInvalidAlias,
+                          getattr, conf.pci, 'alias')
+        with self.engine.begin() as connection:
+            connection.execute(sa.text(
+                "UPDATE pci_alias_entries SET vendor_id = '8086'"))
+        self.assertEqual(1, len(conf.pci.alias))
+
+    def test_unsynced_database_raises_not_ready(self):
+        with self.engine.begin() as connection:
+            connection.execute(sa.text('DROP TABLE pci_alias_revision'))
+        conf = self.service_conf()
+        self.assertRaises(exception.AliasSourceNotReady,
+                          getattr, conf.pci, 'alias')
+
+    def test_unknown_source_raises_naming_it(self):
+        conf = self.service_conf('sources = nowhere\n')
+        exc = self.assertRaises(exception.AliasSourceNotFound,
+                                getattr, conf.pci, 'alias')
+        self.assertIn('nowhere', str(exc))
+
+    def test_config_source_is_refused(self):
+        conf = self.service_conf('sources = database, config\n')
+        exc = self.assertRaises(exception.AliasSourceError,
+                                getattr, conf.pci, 'alias')
+        self.assertIn('it reads [pci] alias', str(exc))
+
+    def test_empty_source_list_is_refused(self):
+        conf = self.service_conf('sources =\n')
+        exc = self.assertRaises(exception.AliasSourceError,
+                                getattr, conf.pci, 'alias')
+        self.assertIn('[pci_aliases] sources is empty', str(exc))
+
+
+class TestFailuresMySQL(TestFailures):
+    FIXTURE = base.MySQLFixture
+
+
+class TestFailuresPostgreSQL(TestFailures):
+    FIXTURE = base.PostgreSQLFixture
+
+
+class TestTools(DriverTestCase):
+    """This package's tools, given the nova.conf that enables the driver."""
+
+    def setUp(self):
+        super().setUp()
+        api.import_entries([entry('gpu'), entry('gpu', '1db7')], 'test')
+
+    def run_lookup(self, extra=''):
+        path = os.path.join(self.tempdir, 'nova.conf')
+        with open(path, 'w') as f:
+            f.write(DRIVER_LINES + extra)
+        out, err = io.StringIO(), io.StringIO()
+        code = alias_cmd.main(['--config-file', path, 'validate'],
+                              out=out, err=err)
+        return code, out.getvalue() + err.getvalue()
+
+    def test_tools_read_the_sources_of_the_driver_group(self):
+        self.assertIn('from sources database', self.run_lookup()[1])
+
+    def test_pci_alias_sources_set_explicitly_win(self):
+        output = self.run_lookup('\n[pci_alias]\nsources = config\n'
+                                 '[pci]\nalias = %s\n'
+                                 % json.dumps(entry('x')))[1]
+        self.assertIn('OK: 1 aliases (1 entries) from sources config',
+                      output)
+
+    def test_nova_placement_switch_applies_to_the_tools(self):
+        code, _ = self.run_lookup(
+            '\n[filter_scheduler]\npci_in_placement = true\n')
+        self.assertEqual(1, code)
+
+
+class TestDriverPlugin(base.base.BaseTestCase):
+
+    def test_driver_is_installed_under_its_entry_point(self):
+        manager = stevedore.ExtensionManager('oslo.config.driver')
+        self.assertIn('nova_pci_alias', manager.names())
+
+    def test_discovery_lists_the_sources_option(self):
+        driver = oslo_driver.AliasSourceDriver()
+        self.assertEqual(['sources'], [
+            opt.name for opt in driver.list_options_for_discovery()])
