@@ -23,7 +23,8 @@ The stable core needs no configuration at all::
 
 Everything else (the alias sources, the registry that merges them, the
 command-line tools) is built on :func:`parse_aliases` and
-:mod:`nova_pci_alias.request`.
+:mod:`nova_pci_alias.request`; :mod:`nova_pci_alias.placement` turns
+requests into Placement request groups for PCI in Placement.
 """
 
 from nova_pci_alias.alias import parse_aliases

@@ -97,6 +97,44 @@ class InvalidStashedRequests(NovaPciAliasException):
                'key %(key)r: %(reason)s')
 
 
+class PciPlacementError(NovaPciAliasException, ValueError):
+    """A PCI request cannot be turned into Placement request groups.
+
+    Also a :class:`ValueError`, which is what Nova raises for a request it
+    cannot place.  ``alias`` names the alias the request came from.
+    """
+
+    msg_fmt = ('The PCI request for alias %(alias)s cannot be expressed as '
+               'Placement request groups: %(reason)s')
+
+
+class PciPlacementMultipleSpecs(PciPlacementError):
+    """A PCI request holds other than one device spec.
+
+    With PCI in Placement a request must name exactly one device spec, since
+    each of its devices is asked for as one resource class.
+    """
+
+    msg_fmt = ('The PCI request for alias %(alias)s has %(count)d device '
+               'specs, but PCI in Placement needs exactly one spec per '
+               'request. Give the alias a single entry; several '
+               '[pci]device_spec matchers may share its resource_class.')
+
+
+class PciPlacementNoResourceClass(PciPlacementError):
+    """A device spec gives no way to name its Placement resource class.
+
+    The spec has no ``resource_class`` (or an empty one) and lacks the
+    vendor or product ID (``missing``) that a resource class would
+    otherwise be made from.
+    """
+
+    msg_fmt = ('PCI device spec %(spec)s has no resource_class and no '
+               '%(missing)s, so it has no Placement resource class: set '
+               'resource_class, or both vendor_id and product_id, in the '
+               'alias')
+
+
 class AliasSourceError(NovaPciAliasException):
     """An alias source could not produce its entries."""
 
