@@ -38,10 +38,13 @@ from nova import objects
 from nova.pci import request as nova_request
 from oslotest import base
 
+from nova_pci_alias import alias
 from nova_pci_alias.api import app
 from nova_pci_alias.api import options as api_options
 from nova_pci_alias import exception
+from nova_pci_alias import placement
 from nova_pci_alias import registry
+from nova_pci_alias import request
 from nova_pci_alias.tests.unit.db import base as db_base
 from nova_pci_alias.tests.unit import fakes
 from nova_pci_alias.tests.unit import httpserver
@@ -249,6 +252,55 @@ class TestInvalidDatabase(DatabaseTestCase):
         self.start_nova(self.conf_file)
         nova_request.get_alias_from_config()
         self.assertIn('hold no PCI alias', self.logger.output)
+
+
+class TestPlacementRequestGroups(DatabaseTestCase):
+    """Our request groups against Nova's, from the same database aliases."""
+
+    ALIASES = (
+        {'name': 'vgpu', 'resource_class': 'vgpu', 'traits': 'blue,big'},
+        {'name': 'nic', 'vendor_id': '8086', 'product_id': '154c',
+         'traits': 'HW_NIC_SRIOV'},
+    )
+    SPEC = 'vgpu:2,nic:1'
+
+    def setUp(self):
+        super().setUp()
+        with open(self.conf_file, 'a') as f:
+            f.write('\n[filter_scheduler]\npci_in_placement = true\n')
+        # Accepted only under Nova's pci_in_placement, which the tool reads
+        # from the same nova.conf: vgpu has a resource class and no IDs.
+        self.import_aliases(*self.ALIASES)
+        self.start_nova(self.conf_file)
+
+    @staticmethod
+    def comparable(groups):
+        """Groups without the random part of their requester IDs."""
+        return [(group['requester_id'].rsplit('-', 1)[1],
+                 group['resources'], group['required_traits'],
+                 group['use_same_provider']) for group in groups]
+
+    def nova_groups(self):
+        flavor = objects.Flavor(extra_specs={
+            'pci_passthrough:alias': self.SPEC})
+        spec = objects.RequestSpec(
+            pci_requests=nova_request.get_pci_requests_from_flavor(flavor),
+            requested_resources=[])
+        spec.generate_request_groups_from_pci_requests()
+        return [{'requester_id': group.requester_id,
+                 'resources': group.resources,
+                 'required_traits': group.required_traits,
+                 'use_same_provider': group.use_same_provider}
+                for group in spec.requested_resources]
+
+    def our_groups(self):
+        table = alias.parse_aliases(self.ALIASES, pci_in_placement=True)
+        return placement.request_groups(
+            request.translate_alias_to_requests(self.SPEC, aliases=table))
+
+    def test_our_groups_equal_nova_groups(self):
+        self.assertEqual(self.comparable(self.nova_groups()),
+                         self.comparable(self.our_groups()))
 
 
 class TestUnreachableDatabase(NovaTestCase):
