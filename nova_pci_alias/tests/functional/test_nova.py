@@ -116,6 +116,13 @@ class NovaTestCase(base.BaseTestCase):
         CONF(['--config-file', conf_file], project='nova',
              default_config_files=[], default_config_dirs=[])
 
+    def restart_nova(self, conf_file):
+        """Parse the configuration again, as a new service process."""
+        CONF.reset()
+        forget_configuration_sources()
+        nova_request.get_alias_from_config.cache_clear()
+        self.start_nova(conf_file)
+
     def requests_of(self, spec, affinity_policy=None):
         flavor = objects.Flavor(extra_specs={'pci_passthrough:alias': spec})
         requests = nova_request.get_pci_requests_from_flavor(
@@ -327,9 +334,9 @@ class TestAliasesFromService(NovaTestCase):
         service_registry = registry.AliasRegistry(service.conf)
         service.conf.set_override(
             'alias', [json.dumps(GPU), json.dumps(NIC_VF)], group='pci')
-        server = self.useFixture(httpserver.WSGIServerFixture(
+        self.server = self.useFixture(httpserver.WSGIServerFixture(
             app.build_app(service.conf, service_registry)))
-        self.url = server.url + '/v1/aliases'
+        self.url = self.server.url + '/v1/aliases'
 
     def remote_conf(self, url):
         return self.nova_conf(
@@ -346,6 +353,15 @@ class TestAliasesFromService(NovaTestCase):
              ('gpu', 1, [{'vendor_id': '10de', 'product_id': '1db6'}],
               'preferred')],
             self.requests_of('nic:1,gpu:1'))
+
+    def test_restart_during_an_outage_uses_the_cache_file(self):
+        conf_file = self.remote_conf(self.url)
+        self.start_nova(conf_file)
+        nova_request.get_alias_from_config()
+        self.server.stop()
+        self.restart_nova(conf_file)
+        self.assertEqual(['gpu', 'nic'],
+                         sorted(nova_request.get_alias_from_config()))
 
     def test_unreachable_service_fails_start_up(self):
         self.start_nova(self.remote_conf('http://127.0.0.1:9/v1/aliases'))
