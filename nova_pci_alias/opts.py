@@ -71,9 +71,9 @@ registry_opts = [
 ]
 
 
-#: Nova's own switch for PCI in Placement.  Inside Nova it is registered
-#: already; elsewhere (this package's tools reading nova.conf) it is
-#: registered here so that its value in the files is seen.
+#: Nova's own switch for PCI in Placement.  Inside Nova, Nova registers it;
+#: this package's tools register it on their own configuration with
+#: :func:`register_nova_opts`, so that its value in nova.conf is seen.
 NOVA_PLACEMENT_GROUP = 'filter_scheduler'
 nova_placement_opt = cfg.BoolOpt(
     'pci_in_placement',
@@ -126,10 +126,19 @@ def register_opts(conf):
     """Register the registry's options on ``conf``."""
     conf.register_group(_alias_group())
     conf.register_opts(registry_opts, group=GROUP)
+
+
+def register_nova_opts(conf):
+    """Register the Nova options this package reads, unless registered.
+
+    For the tools' own configurations only: on Nova's configuration, Nova
+    registers its options itself, and an earlier registration of a
+    different definition would make Nova's fail.
+    """
     try:
         conf.register_opt(nova_placement_opt, group=NOVA_PLACEMENT_GROUP)
     except cfg.DuplicateOptError:
-        pass   # Nova's own definition, inside a Nova process
+        pass   # Nova's own definition
 
 
 def pci_in_placement(conf):

@@ -36,6 +36,7 @@ from oslo_config import cfg
 from oslo_log import log as logging
 
 from nova_pci_alias.api import app as app_mod
+from nova_pci_alias import opts
 
 #: The environment variable naming the configuration files, ``;``-separated.
 CONFIG_FILES_ENV = 'NOVA_PCI_ALIAS_CONFIG_FILES'
@@ -75,6 +76,7 @@ def init_application(config_files=None, conf=None):
     conf = cfg.ConfigOpts() if conf is None else conf
     if config_files is None:
         config_files = config_files_from_environment()
+    opts.register_nova_opts(conf)
     logging.register_options(conf)
     # Files named explicitly are the whole configuration: no directory of
     # the usual places is searched then.

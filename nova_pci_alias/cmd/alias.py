@@ -120,6 +120,7 @@ def main(argv=None, conf=None, out=None, err=None):
     out = sys.stdout if out is None else out
     err = sys.stderr if err is None else err
     conf.register_cli_opt(command_opt)
+    opts.register_nova_opts(conf)
     logging.register_options(conf)
     try:
         conf(sys.argv[1:] if argv is None else argv,

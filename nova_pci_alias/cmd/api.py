@@ -40,6 +40,7 @@ from nova_pci_alias.api import app as app_mod
 from nova_pci_alias.api import wsgi
 from nova_pci_alias.cmd import common
 from nova_pci_alias import exception
+from nova_pci_alias import opts
 
 LOG = logging.getLogger(__name__)
 
@@ -109,6 +110,7 @@ def main(argv=None, conf=None, err=None):
     conf = cfg.ConfigOpts() if conf is None else conf
     err = sys.stderr if err is None else err
     conf.register_cli_opts(cli_opts)
+    opts.register_nova_opts(conf)
     logging.register_options(conf)
     prog = wsgi.PROG
 

@@ -276,6 +276,7 @@ def main(argv=None, conf=None, out=None, err=None):
     err = sys.stderr if err is None else err
     conf.register_cli_opt(category_opt)
     opts.register_opts(conf)
+    opts.register_nova_opts(conf)
     logging.register_options(conf)
     try:
         conf(sys.argv[1:] if argv is None else argv, project='nova',
