@@ -16,12 +16,13 @@
 Figures only: nothing is asserted.  Each figure is the best of several
 repeats, so that a busy machine inflates it as little as possible.
 
-    python tools/bench.py [--repeat N] [--only SECTION ...]
+    python tools/bench.py [--repeat N] [--only SECTION [SECTION ...]]
 
 Sections: ``core`` (parsing and translation, here), ``database``
-(``bench_database.py``), ``remote`` (``bench_remote.py``) and ``service``
-(``bench_service.py``); each section module has a ``rows(repeat)``
-function returning the rows to print.
+(``bench_database.py``), ``remote`` (``bench_remote.py``), ``service``
+(``bench_service.py``) and ``nova`` (``bench_nova.py``: the same work beside
+Nova's own functions, where nova is installed, as in ``tox -e bench``); each
+section module has a ``rows(repeat)`` function returning the rows to print.
 """
 
 import argparse
@@ -104,6 +105,7 @@ def print_rows(rows):
 def sections():
     """Return ``{name: rows(repeat)}`` for every benchmark section."""
     import bench_database
+    import bench_nova
     import bench_remote
     import bench_service
     return {
@@ -111,6 +113,7 @@ def sections():
         'database': bench_database.rows,
         'remote': bench_remote.rows,
         'service': bench_service.rows,
+        'nova': bench_nova.rows,
     }
 
 
@@ -118,12 +121,18 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--repeat', type=int, default=5,
                         help='repeats per figure; the best is shown')
-    parser.add_argument('--only', action='append', metavar='SECTION',
-                        help='run only this section (core, database, '
-                             'remote, service); may be given more than '
-                             'once')
+    parser.add_argument('--only', action='extend', nargs='+',
+                        metavar='SECTION',
+                        help='run only these sections (core, database, '
+                             'remote, service, nova); may be given more '
+                             'than once')
     args = parser.parse_args()
-    for name, section in sections().items():
+    all_sections = sections()
+    unknown = sorted(set(args.only or ()) - set(all_sections))
+    if unknown:
+        parser.error('unknown section: %s (choose from %s)'
+                     % (', '.join(unknown), ', '.join(all_sections)))
+    for name, section in all_sections.items():
         if args.only and name not in args.only:
             continue
         print('== %s' % name, flush=True)
