@@ -32,6 +32,7 @@ import copy
 import json
 import types
 
+import fastjsonschema
 import jsonschema
 from oslo_utils import strutils
 
@@ -69,9 +70,13 @@ ALIAS_ENTRY_SCHEMA = types.MappingProxyType({
 })
 
 # Built once per process: building a validator is most of the cost of
-# validating a small object.
+# validating a small object.  jsonschema's validator is the reference and
+# words every error; fastjsonschema compiles the same schema to Python code
+# that checks a valid entry some twenty times faster, so it goes first and
+# jsonschema only looks at the entries it refuses.
 _VALIDATOR = jsonschema.Draft7Validator(
     copy.deepcopy(dict(ALIAS_ENTRY_SCHEMA)))
+_FAST_CHECK = fastjsonschema.compile(copy.deepcopy(dict(ALIAS_ENTRY_SCHEMA)))
 
 _MULTIPLE_SPECS_MSG = (
     'The PCI alias(es) %s have multiple specs but '
@@ -150,6 +155,16 @@ def schema_error(validator, instance):
     return error.message, '/'.join(str(p) for p in error.absolute_path)
 
 
+def _entry_schema_error(entry):
+    """Return the schema error of one entry, as :func:`schema_error` does."""
+    try:
+        _FAST_CHECK(entry)
+        return None
+    except fastjsonschema.JsonSchemaException:
+        # jsonschema decides, and words the error as Nova does.
+        return schema_error(_VALIDATOR, entry)
+
+
 def _invalid(reason, position=None):
     exc = exception.PciInvalidAlias(reason=reason)
     exc.position = position
@@ -179,7 +194,7 @@ def decode_entry(definition, position=None):
 def _load_entry(definition, position):
     """Return a fresh, validated dict for one definition."""
     entry = decode_entry(definition, position)
-    error = schema_error(_VALIDATOR, entry)
+    error = _entry_schema_error(entry)
     if error is not None:
         reason, path = error
         if path:

@@ -21,6 +21,7 @@ import json
 
 import hypothesis
 from hypothesis import strategies as st
+import jsonschema
 from oslotest import base
 
 import nova_pci_alias
@@ -93,6 +94,20 @@ class TestProperties(base.BaseTestCase):
         except exception.PciInvalidAlias:
             return
         self.assertIsInstance(table, alias.AliasTable)
+
+    @SETTINGS
+    @hypothesis.given(st.one_of(RANDOM_ENTRY, VALID_ENTRY,
+                                RANDOM_ENTRY.map(lambda e: dict(e,
+                                                                name='x'))))
+    def test_only_entries_valid_by_the_schema_parse(self, entry):
+        reference = jsonschema.Draft7Validator(
+            copy.deepcopy(dict(alias.ALIAS_ENTRY_SCHEMA)))
+        try:
+            nova_pci_alias.parse_aliases([entry])
+            parsed = True
+        except exception.PciInvalidAlias:
+            parsed = False
+        self.assertFalse(parsed and not reference.is_valid(entry))
 
     @SETTINGS
     @hypothesis.given(st.lists(VALID_ENTRY, min_size=1, max_size=5))
