@@ -34,10 +34,8 @@ Nova is imported only when this section runs; where it is not installed the
 section prints one line saying so.  ``tox -e bench`` installs nova 34.0.0::
 
     tox -e bench -- --only nova
-    python tools/bench_nova.py [--repeat N]
 """
 
-import argparse
 import importlib.metadata
 import os
 import sys
@@ -210,15 +208,3 @@ def rows(repeat):
         conf.clear_override('alias', group='pci')
         nova_request.get_alias_from_config.cache_clear()
         conf.clear()
-
-
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('--repeat', type=int, default=5,
-                        help='repeats per figure; the best is shown')
-    args = parser.parse_args()
-    bench.print_rows(rows(args.repeat))
-
-
-if __name__ == '__main__':
-    main()
