@@ -46,7 +46,6 @@ is logged as a warning when the source is opened.
 """
 
 import copy
-import json
 import threading
 
 from oslo_config import cfg
@@ -56,6 +55,7 @@ from oslo_log import log as logging
 from nova_pci_alias import exception
 from nova_pci_alias import opts
 from nova_pci_alias import registry
+from nova_pci_alias.sources import config as config_source
 
 LOG = logging.getLogger(__name__)
 
@@ -69,12 +69,6 @@ _CONFIG_SOURCE = 'config'
 def list_opts():
     """Return the driver's own options, for documentation and samples."""
     return copy.deepcopy(opts.config_driver_opts)
-
-
-def _escape_substitution(text):
-    # oslo.config expands "$name" in every value it returns, a source's
-    # included; "$$" is its escape for a literal "$".
-    return text.replace('$', '$$')
 
 
 class AliasConfigurationSource(oslo_sources.ConfigurationSource):
@@ -115,7 +109,7 @@ class AliasConfigurationSource(oslo_sources.ConfigurationSource):
             table = self._table()
         finally:
             self._busy.active = False
-        values = [_escape_substitution(json.dumps(dict(entry)))
+        values = [config_source.option_value(entry)
                   for entry in table.entries]
         location = cfg.LocationInfo(
             cfg.Locations.user,
@@ -140,7 +134,7 @@ class AliasConfigurationSource(oslo_sources.ConfigurationSource):
                       'until this is fixed: %(error)s',
                       {'group': self._group_name, 'error': failure})
             raise failure
-        if not len(table):
+        if not table:
             LOG.warning('The nova_pci_alias sources %(sources)s hold no PCI '
                         'alias: Nova gets an empty [pci] alias list.',
                         {'sources': ', '.join(self._registry.source_names)})
@@ -168,14 +162,8 @@ class AliasConfigurationSource(oslo_sources.ConfigurationSource):
                 source='(none)',
                 reason='[%s] sources is empty: name at least one alias '
                        'source' % self._group_name)
-        try:
-            source_list = registry.load_sources(self._conf, names)
-        except exception.NovaPciAliasException:
-            raise
-        except Exception as exc:
-            raise exception.AliasSourceError(source=', '.join(names),
-                                             reason=exc) from exc
-        return registry.AliasRegistry(self._conf, source_list=source_list)
+        return registry.AliasRegistry(
+            self._conf, source_list=registry.load_sources(self._conf, names))
 
 
 def _set_in_files(conf):

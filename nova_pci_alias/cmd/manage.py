@@ -167,14 +167,11 @@ def _write_bytes(out, body):
 def nova_conf_lines(entries):
     """Return ``[pci] alias`` lines for a nova.conf holding ``entries``.
 
-    Each entry is one ``alias =`` line of compact JSON; ``$`` is doubled,
-    since oslo.config reads ``$name`` in a file as a reference to another
-    option.
+    Each entry is one ``alias =`` line, written by
+    :func:`nova_pci_alias.sources.config.option_value`.
     """
-    lines = ['[pci]']
-    for entry in entries:
-        text = jsonutils.dumps(entry, separators=(', ', ': '))
-        lines.append('alias = %s' % text.replace('$', '$$'))
+    lines = ['[pci]'] + ['alias = %s' % config_source.option_value(entry)
+                         for entry in entries]
     return ('\n'.join(lines) + '\n').encode('utf-8')
 
 

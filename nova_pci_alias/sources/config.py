@@ -26,6 +26,7 @@ then reads Nova's option rather than registering its own.
 """
 
 from oslo_config import cfg
+from oslo_serialization import jsonutils
 
 from nova_pci_alias import sources
 
@@ -56,6 +57,16 @@ Example::
 
 This option is read by the ``config`` alias source, which is used when
 ``[pci_alias] sources`` names it.""")
+
+
+def option_value(entry):
+    """Return one alias entry as a ``[pci] alias`` value.
+
+    The entry's JSON text, with ``$`` doubled: oslo.config expands
+    ``$name`` in every value it reads, from a file or from a source, and
+    reads ``$$`` as a literal ``$``.
+    """
+    return jsonutils.dumps(dict(entry)).replace('$', '$$')
 
 
 class ConfigSource(sources.AliasSource):

@@ -33,6 +33,7 @@ from nova_pci_alias import oslo_driver
 from nova_pci_alias.sources import config as config_source
 from nova_pci_alias.sources.database import api
 from nova_pci_alias.tests.unit.db import base
+from nova_pci_alias.tests.unit import fakes
 from nova_pci_alias.tests.unit.fakes import entry
 
 DRIVER_LINES = """\
@@ -202,6 +203,23 @@ class TestFailures(DriverTestCase):
         exc = self.assertRaises(exception.AliasSourceError,
                                 getattr, conf.pci, 'alias')
         self.assertIn('it reads [pci] alias', str(exc))
+
+    def test_source_reading_the_alias_option_gets_an_error(self):
+        class AliasOptionReader(fakes.FakeSource):
+            def entries(self):
+                return list(self.conf.pci.alias)
+
+        # Without the guard the lookup would wait forever on the registry's
+        # lock: fail instead.
+        self.useFixture(fixtures.Timeout(20, gentle=True))
+        self.useFixture(fixtures.MonkeyPatch(
+            'nova_pci_alias.registry.load_sources',
+            lambda conf, names: [('reader', AliasOptionReader(conf))]))
+        conf = self.service_conf('sources = reader\n')
+        exc = self.assertRaises(exception.AliasSourceError,
+                                getattr, conf.pci, 'alias')
+        self.assertIn('a source asked for [pci] alias while this driver was '
+                      'answering it', str(exc))
 
     def test_empty_source_list_is_refused(self):
         conf = self.service_conf('sources =\n')
