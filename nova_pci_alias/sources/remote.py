@@ -142,16 +142,18 @@ class RemoteSource(sources.AliasSource):
         :raises nova_pci_alias.exception.AliasSourceError: no good document
             came; nothing held has changed.
         """
+        validators = {}
+        if held is not None and not held.from_cache:
+            validators = {'etag': held.etag,
+                          'last_modified': held.last_modified}
         try:
             if self._client is None:
                 self._client = remote_http.DocumentClient(self.conf)
-            url = self._url = self._client.document_url()
-            self._warn_if_plain_http(url)
-            validators = {}
-            if held is not None and not held.from_cache:
-                validators = {'etag': held.etag,
-                              'last_modified': held.last_modified}
-            fetched = self._client.get(url, **validators)
+            # One deadline for the endpoint look-up and the request.
+            with self._client.deadline():
+                url = self._url = self._client.document_url()
+                self._warn_if_plain_http(url)
+                fetched = self._client.get(url, **validators)
         except remote_http.FetchFailed as exc:
             raise exception.AliasSourceError(
                 source=NAME, reason='%s: %s' % (self.location(), exc))

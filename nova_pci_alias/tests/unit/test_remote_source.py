@@ -251,7 +251,7 @@ class TestFirstLoadFailures(RemoteTestCase):
     def test_server_stalls_in_the_body(self):
         self.app.stall = 1
         src = self.source(timeout=0.3)
-        self.assertIn('reading the response failed',
+        self.assertIn('timed out: no complete answer within 0.3 seconds',
                       self.first_load_error(src))
 
     def test_truncated_body(self):
@@ -330,6 +330,68 @@ class TestFirstLoadFailures(RemoteTestCase):
         self.server.stop()
         self.assertRaises(exception.AliasSourceError,
                           self.registry().get_table)
+
+
+class TestDeadline(RemoteTestCase):
+    """``timeout`` bounds a request as a whole, not each socket read.
+
+    The servers send a byte every 0.1 s, far within the 1 s timeout of any
+    one read, and give up after 3 s (so that a client without a deadline
+    fails instead of hanging the test, but with another error).
+    """
+
+    TIMEOUT = 1
+    EXPECTED = 'timed out: no complete answer within 1 seconds'
+
+    def trickle(self, part, ssl_context=None):
+        return self.trickle_server(part, ssl_context).url + (
+            remote_servers.DOCUMENT_PATH)
+
+    def trickle_server(self, part, ssl_context=None):
+        return self.useFixture(remote_servers.TrickleServerFixture(
+            self.app.body, part, interval=0.1,
+            give_up_after=3 * self.TIMEOUT, ssl_context=ssl_context))
+
+    def error(self, url, **options):
+        return self.first_load_error(self.source(
+            url=url, timeout=self.TIMEOUT, **options))
+
+    def test_trickled_status_line_and_headers(self):
+        self.assertIn(self.EXPECTED, self.error(self.trickle('head')))
+
+    def test_trickled_body(self):
+        self.assertIn(self.EXPECTED, self.error(self.trickle('body')))
+
+    def test_trickled_body_over_https(self):
+        certificates = self.useFixture(tls.TLSFixture())
+        url = self.trickle('body', certificates.server_context())
+        self.assertIn(self.EXPECTED,
+                      self.error(url, cafile=certificates.ca_file))
+
+    def test_silent_server(self):
+        silent = self.useFixture(remote_servers.SilentServerFixture())
+        self.assertIn(self.EXPECTED,
+                      self.error(silent.url + remote_servers.DOCUMENT_PATH))
+
+    def test_silent_server_with_connect_retries(self):
+        # Retrying after the deadline would start a new wait.
+        silent = self.useFixture(remote_servers.SilentServerFixture())
+        self.assertIn(self.EXPECTED, self.error(
+            silent.url + remote_servers.DOCUMENT_PATH, connect_retries=3))
+
+    def test_error_names_the_masked_url(self):
+        base = self.trickle_server('head').url
+        url = base.replace('//', '//nova:s3cret@') + '/aliases.json?sig=t0k'
+        masked = base.replace('//', '//***@') + '/aliases.json?***'
+        self.assertIn("PCI alias source 'remote' failed: %s: timed out"
+                      % masked, self.error(url))
+
+    def test_next_check_works_after_a_deadline(self):
+        self.app.stall = 3 * self.TIMEOUT
+        src = self.source(timeout=self.TIMEOUT)
+        self.assertRaises(exception.AliasSourceError, src.change_token)
+        self.app.stall = 0
+        self.assertEqual(['a', 'b'], self.names(src))
 
 
 class TestLastKnownGood(RemoteTestCase):
