@@ -175,24 +175,25 @@ class _WatchedConnection:
             return super().getresponse()
 
 
-class _HTTPConnection(_WatchedConnection, urllib3_connection.HTTPConnection):
+# Named as urllib3's own classes, which error texts quote.
+class HTTPConnection(_WatchedConnection, urllib3_connection.HTTPConnection):
     pass
 
 
-class _HTTPSConnection(_WatchedConnection,
-                       urllib3_connection.HTTPSConnection):
+class HTTPSConnection(_WatchedConnection,
+                      urllib3_connection.HTTPSConnection):
     pass
 
 
-class _HTTPConnectionPool(connectionpool.HTTPConnectionPool):
-    ConnectionCls = _HTTPConnection
+class HTTPConnectionPool(connectionpool.HTTPConnectionPool):
+    ConnectionCls = HTTPConnection
 
 
-class _HTTPSConnectionPool(connectionpool.HTTPSConnectionPool):
-    ConnectionCls = _HTTPSConnection
+class HTTPSConnectionPool(connectionpool.HTTPSConnectionPool):
+    ConnectionCls = HTTPSConnection
 
 
-_POOL_CLASSES = {'http': _HTTPConnectionPool, 'https': _HTTPSConnectionPool}
+_POOL_CLASSES = {'http': HTTPConnectionPool, 'https': HTTPSConnectionPool}
 
 
 class DeadlineAdapter(ks_session.TCPKeepAliveAdapter):

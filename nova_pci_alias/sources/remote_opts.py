@@ -82,7 +82,9 @@ remote_opts = [
              'atomically with owner-only permissions after each good '
              'download. When the first download after a start fails, the '
              'aliases are served from this file (and a warning says so). '
-             'Not set: no copy is kept.'),
+             'The file is used only if it is a regular file (not a '
+             'symbolic link, FIFO or device) owned by the service\'s user '
+             'and writable by no one else. Not set: no copy is kept.'),
     cfg.BoolOpt(
         'allow_insecure_http',
         default=False,
