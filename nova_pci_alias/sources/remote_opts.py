@@ -47,9 +47,15 @@ remote_opts = [
     cfg.URIOpt(
         'url',
         schemes=['http', 'https'],
+        # A URL can carry a user name and password, or a signature in its
+        # query string (an object store's temporary URL).
+        secret=True,
         help='The URL of the alias document. When it is not set, the '
              'document is found through the service catalog: see '
-             'service_type and path.'),
+             'service_type and path. Secret: it may hold credentials or a '
+             'signature, so it is not printed when the options are '
+             'logged, and messages show it with its user information and '
+             'query replaced by ***.'),
     cfg.StrOpt(
         'path',
         default='/v1/aliases',
@@ -100,9 +106,19 @@ def _session_opts():
     return options
 
 
+#: The keystoneauth1 options of the group that can carry a credential and
+#: that keystoneauth1 does not mark secret (its auth plugins mark their
+#: passwords, secrets and tokens themselves).
+SECRET_ADAPTER_OPTS = ('endpoint_override',)
+
+
 def _adapter_opts():
     options = ks_loading.get_adapter_conf_options(include_deprecated=False)
     cfg.set_defaults(options, valid_interfaces=['internal', 'public'])
+    for option in options:
+        if option.dest in SECRET_ADAPTER_OPTS:
+            # A URL, which can hold a user name and password.
+            option.secret = True
     return options
 
 

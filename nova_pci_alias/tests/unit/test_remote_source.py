@@ -769,6 +769,29 @@ class TestSecurity(RemoteTestCase):
         self.assertEqual([], [secret for secret in ('s3cret', 't0ken')
                               if secret in error + self.logger.output])
 
+    def secret_url(self, base):
+        return base.replace('//', '//nova:s3cret@') + (
+            remote_servers.DOCUMENT_PATH + '?sig=t0ken')
+
+    def secrets_shown(self, text):
+        return [secret for secret in ('s3cret', 't0ken')
+                if secret in text + self.logger.output]
+
+    def test_timeout_does_not_show_credentials(self):
+        self.useFixture(fixtures.FakeLogger(name='urllib3',
+                                            level=logging.WARNING))
+        silent = self.useFixture(remote_servers.SilentServerFixture())
+        src = self.source(url=self.secret_url(silent.url), timeout=0.5)
+        self.assertEqual([], self.secrets_shown(self.first_load_error(src)))
+
+    def test_empty_document_warning_does_not_show_credentials(self):
+        self.useFixture(fixtures.FakeLogger(name='urllib3',
+                                            level=logging.WARNING))
+        self.app.set_entries([])
+        reg = self.registry(url=self.secret_url(self.server.url))
+        reg.get_table()
+        self.assertEqual([], self.secrets_shown(''))
+
     def test_refused_connection_does_not_show_the_query(self):
         src = self.source(url='http://127.0.0.1:%d/aliases.json?sig=t0ken'
                           % remote_servers.closed_port())
