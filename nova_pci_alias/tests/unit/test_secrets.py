@@ -78,8 +78,8 @@ auth_type = v3token
 token = kstoken1
 """
 
-_SECRET = re.compile(r'(?:dbpassword|urlpassword|urlsig|kspassword|appcredsecret'
-                     r'|basicpassword|kstoken)\d')
+_SECRET = re.compile(r'(?:dbpassword|urlpassword|urlsig|kspassword'
+                     r'|appcredsecret|basicpassword|kstoken)\d')
 
 
 class TestLogOptValues(base.BaseTestCase):
