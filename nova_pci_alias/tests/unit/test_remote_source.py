@@ -424,6 +424,18 @@ class TestDeadline(RemoteTestCase):
         self.assertIn("PCI alias source 'remote' failed: %s: timed out"
                       % masked, self.error(url))
 
+    def test_trickling_keystone(self):
+        # Finding the endpoint authenticates first: within the same time.
+        keystone = self.trickle_server('head')
+        self.conf.register_opts(
+            ks_loading.get_auth_plugin_conf_options('v3password'),
+            group='pci_alias_remote')
+        self.assertIn(self.EXPECTED, self.first_load_error(self.source(
+            url=None, service_type='pci-alias', timeout=self.TIMEOUT,
+            auth_type='v3password', auth_url=keystone.url + '/v3',
+            username='nova', password='secret', user_domain_id='default',
+            project_name='service', project_domain_id='default')))
+
     def test_next_check_works_after_a_deadline(self):
         self.app.stall = 3 * self.TIMEOUT
         src = self.source(timeout=self.TIMEOUT)
