@@ -30,7 +30,6 @@ line, headers or body.  Once it has passed, a new connection or request
 import contextlib
 import socket
 import threading
-import time
 
 from keystoneauth1 import session as ks_session
 from urllib3 import connection as urllib3_connection
@@ -68,7 +67,6 @@ class Deadline:
         self._lock = threading.Lock()
         self._watched = []
         self._expired = False
-        self._ends = None
         self._timer = None
         self._outer = None
 
@@ -77,15 +75,10 @@ class Deadline:
         """True once the deadline has passed (and sockets were shut)."""
         return self._expired
 
-    def remaining(self):
-        """Seconds left, never below zero."""
-        return max(0.0, self._ends - time.monotonic())
-
     def __enter__(self):
         self._outer = active()
         if self._outer is not None:
             return self._outer
-        self._ends = time.monotonic() + self.seconds
         self._timer = threading.Timer(self.seconds, self._expire)
         self._timer.daemon = True
         _local.deadline = self

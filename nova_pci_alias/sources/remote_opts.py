@@ -103,6 +103,14 @@ remote_opts = [
 def _session_opts():
     options = ks_loading.get_session_conf_options()
     cfg.set_defaults(options, timeout=DEFAULT_TIMEOUT)
+    for option in options:
+        if option.dest == 'timeout':
+            option.help = (
+                'Seconds one check of the document may take as a whole: '
+                'finding the endpoint (and authenticating), connecting, '
+                'the TLS handshake, the headers and the whole body, '
+                'retries and redirects included. A server that is slower, '
+                'even one sending a byte at a time, fails the check.')
     return options
 
 
