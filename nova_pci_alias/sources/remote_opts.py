@@ -55,7 +55,7 @@ remote_opts = [
              'service_type and path. Secret: it may hold credentials or a '
              'signature, so it is not printed when the options are '
              'logged, and messages show it with its user information and '
-             'query replaced by ***.'),
+             'query string masked.'),
     cfg.StrOpt(
         'path',
         default='/v1/aliases',
