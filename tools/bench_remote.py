@@ -22,7 +22,11 @@ Serves alias documents from a real HTTP server on 127.0.0.1 and measures:
   1,000 aliases (downloaded, decoded, validated, swapped in);
 * translating an extra spec through a registry backed by the remote source,
   against one backed by ``[pci] alias``: between refreshes neither does any
-  I/O, so the goal is a ratio within 1.2.
+  I/O, so the goal is a ratio within 1.2;
+* the time a first load takes to fail, with ``timeout = 2``, against a
+  server that sends its status line and headers one byte every 0.2 s, one
+  that sends its body so, and one that accepts and never answers: the goal
+  is at most the timeout plus 1 s (the figure after it is the overrun).
 
     python tools/bench_remote.py [--repeat N]
 """
@@ -31,6 +35,7 @@ import argparse
 import json
 import os
 import sys
+import time
 
 from oslo_config import cfg
 
@@ -39,6 +44,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench  # noqa: E402
 
 from nova_pci_alias import document  # noqa: E402
+from nova_pci_alias import exception  # noqa: E402
 from nova_pci_alias import opts  # noqa: E402
 from nova_pci_alias import registry  # noqa: E402
 from nova_pci_alias import request  # noqa: E402
@@ -63,10 +69,12 @@ def _registry(sources):
     return conf, registry.AliasRegistry(conf)
 
 
-def _remote_registry(url):
+def _remote_registry(url, timeout=None):
     conf, result = _registry(['remote'])
     conf.set_override('url', url, group='pci_alias_remote')
     conf.set_override('allow_insecure_http', True, group='pci_alias_remote')
+    if timeout is not None:
+        conf.set_override('timeout', timeout, group='pci_alias_remote')
     return result
 
 
@@ -134,6 +142,47 @@ def bench_translate(url, app, repeat):
     ]
 
 
+DEADLINE_TIMEOUT = 2
+
+
+def _seconds_to_fail(url):
+    reg = _remote_registry(url, timeout=DEADLINE_TIMEOUT)
+    start = time.monotonic()
+    try:
+        reg.get_table()
+    except exception.AliasSourceError:
+        return time.monotonic() - start
+    raise RuntimeError('the load did not fail')
+
+
+def bench_deadline(body):
+    """Seconds a first load takes to fail against slow servers.
+
+    One run each: each takes the whole timeout.
+    """
+    servers = [
+        ('trickled status line and headers',
+         remote_servers.TrickleServerFixture(body, 'head', interval=0.2,
+                                             give_up_after=60)),
+        ('trickled body',
+         remote_servers.TrickleServerFixture(body, 'body', interval=0.2,
+                                             give_up_after=60)),
+        ('silent server', remote_servers.SilentServerFixture()),
+    ]
+    result = []
+    for label, server in servers:
+        server.setUp()
+        try:
+            seconds = _seconds_to_fail(server.url
+                                       + remote_servers.DOCUMENT_PATH)
+        finally:
+            server.cleanUp()
+        result.append(('remote first load fails, %s (timeout %d s)'
+                       % (label, DEADLINE_TIMEOUT), seconds, 's',
+                       seconds - DEADLINE_TIMEOUT, 's over'))
+    return result
+
+
 def rows(repeat):
     """Return the rows to print: (label, value, unit, extra, extra_unit)."""
     app = remote_servers.DocumentApp(body=_document(1000))
@@ -142,7 +191,7 @@ def rows(repeat):
     try:
         url = server.url + remote_servers.DOCUMENT_PATH
         return bench_refresh(url, app, repeat) + bench_translate(
-            url, app, repeat)
+            url, app, repeat) + bench_deadline(_document(10))
     finally:
         server.cleanUp()
 

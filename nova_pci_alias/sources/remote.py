@@ -142,16 +142,18 @@ class RemoteSource(sources.AliasSource):
         :raises nova_pci_alias.exception.AliasSourceError: no good document
             came; nothing held has changed.
         """
+        validators = {}
+        if held is not None and not held.from_cache:
+            validators = {'etag': held.etag,
+                          'last_modified': held.last_modified}
         try:
             if self._client is None:
                 self._client = remote_http.DocumentClient(self.conf)
-            url = self._url = self._client.document_url()
-            self._warn_if_plain_http(url)
-            validators = {}
-            if held is not None and not held.from_cache:
-                validators = {'etag': held.etag,
-                              'last_modified': held.last_modified}
-            fetched = self._client.get(url, **validators)
+            # One deadline for the endpoint look-up and the request.
+            with self._client.deadline():
+                url = self._url = self._client.document_url()
+                self._warn_if_plain_http(url)
+                fetched = self._client.get(url, **validators)
         except remote_http.FetchFailed as exc:
             raise exception.AliasSourceError(
                 source=NAME, reason='%s: %s' % (self.location(), exc))
@@ -166,12 +168,14 @@ class RemoteSource(sources.AliasSource):
             return held
         entries = document.decode_document(fetched.body, location)
         self._fresh_until = answered + self._lifetime(fetched.headers)
+        token = document.etag_of(fetched.body)
+        if not entries and (held is None or held.token != token):
+            _warn_empty(location, held)
         if held is not None and held.from_cache:
             LOG.info('PCI alias source %(source)r fetched %(url)s again; '
                      'its aliases no longer come from the cache file.',
                      {'source': NAME, 'url': location})
-        return _Held(document.etag_of(fetched.body), entries,
-                     fetched.headers.get('ETag'),
+        return _Held(token, entries, fetched.headers.get('ETag'),
                      fetched.headers.get('Last-Modified'), location, False,
                      fetched.body)
 
@@ -217,14 +221,31 @@ class RemoteSource(sources.AliasSource):
         if not path or held is None or held.from_cache:
             return
         try:
-            remote_cache.write(path, held.body)
-            return
+            removed = remote_cache.write(path, held.body)
         except OSError as exc:
             error = exc
+        else:
+            self._log_written(path, held, removed)
+            return
         # Outside the except block, where oslo.log would repeat the error.
         LOG.warning('PCI alias source %(source)r cannot write its cache '
                     'file %(path)s: %(error)s',
                     {'source': NAME, 'path': path, 'error': error})
+
+    @staticmethod
+    def _log_written(path, held, removed):
+        if removed:
+            LOG.info('PCI alias source %(source)r removed %(count)d '
+                     'temporary files that interrupted writes of its cache '
+                     'file %(path)s left behind.',
+                     {'source': NAME, 'count': removed, 'path': path})
+        if not held.entries:
+            LOG.warning('PCI alias source %(source)r keeps a document with '
+                        'no aliases, from %(url)s, in its cache file '
+                        '%(path)s: if this node starts while the server is '
+                        'unreachable, it will have no aliases from it.',
+                        {'source': NAME, 'url': held.location,
+                         'path': path})
 
     def _load_cache_file(self, failure):
         """Return what the cache file holds, after a first download failed.
@@ -240,6 +261,8 @@ class RemoteSource(sources.AliasSource):
                                % remote_opts.GROUP)
             try:
                 cached = remote_cache.read(path)
+            except remote_cache.UntrustedCacheFile as exc:
+                raise _NoCache(exc)
             except OSError as exc:
                 raise _NoCache('cannot read the cache file: %s' % exc)
             if cached is None:
@@ -262,6 +285,18 @@ class RemoteSource(sources.AliasSource):
         location = '%s (cached from %s)' % (path, self.location())
         return _Held(document.etag_of(body), entries, None, None, location,
                      True, body)
+
+
+def _warn_empty(location, held):
+    """Say that a new document holds no aliases, and what it replaces."""
+    if held is not None and held.entries:
+        replaces = 'it replaces %d aliases from %s' % (
+            len(held.entries), held.location)
+    else:
+        replaces = 'none were held before'
+    LOG.warning('PCI alias source %(source)r fetched a document with no '
+                'aliases from %(url)s (%(replaces)s).',
+                {'source': NAME, 'url': location, 'replaces': replaces})
 
 
 class _NoCache(Exception):

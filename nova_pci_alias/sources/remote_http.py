@@ -17,8 +17,10 @@ builds a keystoneauth1 :class:`~keystoneauth1.session.Session` (TLS,
 timeout, optional Keystone authentication) and
 :class:`~keystoneauth1.adapter.Adapter` (service catalog discovery, retries)
 from ``[pci_alias_remote]``, sends one conditional ``GET``, and reads the
-body without ever holding more than the payload limit.  What the body means
-is decided elsewhere (:mod:`nova_pci_alias.document`).
+body without ever holding more than the payload limit, all within one
+overall deadline of ``timeout`` seconds
+(:mod:`~nova_pci_alias.sources.remote_deadline`).  What the body means is
+decided elsewhere (:mod:`nova_pci_alias.document`).
 
 Nothing here logs or raises a URL's user name, password or query string:
 :func:`mask_url` hides them.
@@ -33,6 +35,7 @@ from keystoneauth1 import exceptions as ks_exceptions
 from keystoneauth1 import loading as ks_loading
 from oslo_log import log as logging
 
+from nova_pci_alias.sources import remote_deadline
 from nova_pci_alias.sources import remote_opts
 
 LOG = logging.getLogger(__name__)
@@ -117,9 +120,26 @@ class DocumentClient:
         except (ks_exceptions.ClientException, TypeError) as exc:
             raise FetchFailed('invalid [%s] options: %s'
                               % (remote_opts.GROUP, exc)) from None
+        remote_deadline.mount(session)
+        #: The seconds one exchange may take, as a whole.
+        self.timeout = session.timeout or remote_opts.DEFAULT_TIMEOUT
         self.url = group.url
         self.path = group.path
         self.limit = group.max_payload_bytes
+
+    def deadline(self):
+        """Return a context manager bounding what runs in it by ``timeout``.
+
+        :meth:`document_url` and :meth:`get` each run within one; called
+        inside another, they share it: a check as a whole (finding the
+        endpoint, authenticating, fetching) then has ``timeout`` seconds.
+        """
+        return remote_deadline.Deadline(self.timeout)
+
+    def _timed_out(self):
+        return FetchFailed('timed out: no complete answer within %g seconds '
+                           '([%s] timeout)' % (self.timeout,
+                                               remote_opts.GROUP))
 
     def document_url(self):
         """Return the absolute URL of the document.
@@ -128,20 +148,28 @@ class DocumentClient:
         service catalog (which may authenticate first) joined with the
         ``path`` option.
 
-        :raises FetchFailed: no endpoint was found.
+        :raises FetchFailed: no endpoint was found, or not in time.
         """
         if self.url:
             return self.url
-        try:
-            endpoint = self.adapter.get_endpoint()
-        except ks_exceptions.ClientException as exc:
-            raise FetchFailed('cannot find the endpoint of service type %r '
-                              'in the service catalog: %s'
-                              % (self.adapter.service_type, exc)) from None
+        with self.deadline() as deadline:
+            try:
+                endpoint = self.adapter.get_endpoint()
+            except remote_deadline.DeadlinePassed:
+                raise self._timed_out() from None
+            except ks_exceptions.ClientException as exc:
+                if deadline.expired:
+                    raise self._timed_out() from None
+                raise self._no_endpoint(exc) from None
         if not endpoint:
             raise FetchFailed('no endpoint of service type %r in the service '
                               'catalog' % self.adapter.service_type)
         return join_url(endpoint, self.path)
+
+    def _no_endpoint(self, exc):
+        return FetchFailed('cannot find the endpoint of service type %r in '
+                           'the service catalog: %s'
+                           % (self.adapter.service_type, exc))
 
     def get(self, url, etag=None, last_modified=None):
         """GET the document, conditionally when validators are given.
@@ -152,20 +180,40 @@ class DocumentClient:
         :param last_modified: the ``Last-Modified`` of the document held,
             sent as ``If-Modified-Since`` when there is no ETag.
         :returns: a :class:`Fetched`.
-        :raises FetchFailed: no answer, an HTTP status other than 200 or
-            304, or a body larger than ``max_payload_bytes``.
+        :raises FetchFailed: no complete answer within ``timeout`` seconds
+            (from connecting to the body's last byte), an HTTP status other
+            than 200 or 304, or a body larger than ``max_payload_bytes``.
         """
         headers = {'Accept': 'application/json'}
         if etag:
             headers['If-None-Match'] = etag
         elif last_modified:
             headers['If-Modified-Since'] = last_modified
+        with self.deadline() as deadline:
+            try:
+                fetched = self._get(url, headers)
+            except remote_deadline.DeadlinePassed:
+                raise self._timed_out() from None
+            except FetchFailed:
+                if deadline.expired:
+                    raise self._timed_out() from None
+                raise
+            if deadline.expired:
+                # The socket was shut down: the body may have been cut.
+                raise self._timed_out()
+        return fetched
+
+    def _get(self, url, headers):
         scrub = _Scrubber(url)
         try:
             # log=False: keystoneauth's debug log of the response would read
             # the whole body, however large.
             response = self.adapter.get(url, headers=headers, stream=True,
-                                        raise_exc=False, log=False)
+                                        raise_exc=False, log=False,
+                                        timeout=self.timeout)
+        except ks_exceptions.ConnectTimeout:
+            # A socket operation timed out before the watchdog fired.
+            raise self._timed_out() from None
         except ks_exceptions.ClientException as exc:
             raise FetchFailed(scrub(exc)) from None
         with contextlib.closing(response):

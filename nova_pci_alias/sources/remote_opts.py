@@ -47,9 +47,15 @@ remote_opts = [
     cfg.URIOpt(
         'url',
         schemes=['http', 'https'],
+        # A URL can carry a user name and password, or a signature in its
+        # query string (an object store's temporary URL).
+        secret=True,
         help='The URL of the alias document. When it is not set, the '
              'document is found through the service catalog: see '
-             'service_type and path.'),
+             'service_type and path. Secret: it may hold credentials or a '
+             'signature, so it is not printed when the options are '
+             'logged, and messages show it with its user information and '
+             'query string masked.'),
     cfg.StrOpt(
         'path',
         default='/v1/aliases',
@@ -82,7 +88,9 @@ remote_opts = [
              'atomically with owner-only permissions after each good '
              'download. When the first download after a start fails, the '
              'aliases are served from this file (and a warning says so). '
-             'Not set: no copy is kept.'),
+             'The file is used only if it is a regular file (not a '
+             'symbolic link, FIFO or device) owned by the service\'s user '
+             'and writable by no one else. Not set: no copy is kept.'),
     cfg.BoolOpt(
         'allow_insecure_http',
         default=False,
@@ -95,12 +103,30 @@ remote_opts = [
 def _session_opts():
     options = ks_loading.get_session_conf_options()
     cfg.set_defaults(options, timeout=DEFAULT_TIMEOUT)
+    for option in options:
+        if option.dest == 'timeout':
+            option.help = (
+                'Seconds one check of the document may take as a whole: '
+                'finding the endpoint (and authenticating), connecting, '
+                'the TLS handshake, the headers and the whole body, '
+                'retries and redirects included. A server that is slower, '
+                'even one sending a byte at a time, fails the check.')
     return options
+
+
+#: The keystoneauth1 options of the group that can carry a credential and
+#: that keystoneauth1 does not mark secret (its auth plugins mark their
+#: passwords, secrets and tokens themselves).
+SECRET_ADAPTER_OPTS = ('endpoint_override',)
 
 
 def _adapter_opts():
     options = ks_loading.get_adapter_conf_options(include_deprecated=False)
     cfg.set_defaults(options, valid_interfaces=['internal', 'public'])
+    for option in options:
+        if option.dest in SECRET_ADAPTER_OPTS:
+            # A URL, which can hold a user name and password.
+            option.secret = True
     return options
 
 

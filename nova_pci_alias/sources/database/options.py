@@ -90,6 +90,8 @@ def _database_opts():
             continue
         if opt.dest in _DEFAULTS:
             opt.default = _DEFAULTS[opt.dest]
+        if opt.dest == 'connection_parameters':
+            opt.secret = True   # may hold a password, as connection does
         if opt.dest == 'connection':
             opt.help = (
                 'The SQLAlchemy URL of the alias database, for example '

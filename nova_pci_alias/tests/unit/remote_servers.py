@@ -21,8 +21,10 @@ answers; :func:`closed_port` gives a port nothing listens on;
 catalog.
 """
 
+import contextlib
 import json
 import socket
+import threading
 import time
 
 import fixtures
@@ -129,6 +131,88 @@ class SilentServerFixture(fixtures.Fixture):
         self.socket.bind(('127.0.0.1', 0))
         self.socket.listen(8)
         self.url = 'http://127.0.0.1:%d' % self.socket.getsockname()[1]
+
+
+class TrickleServerFixture(fixtures.Fixture):
+    """An HTTP server on 127.0.0.1 that sends its answer a byte at a time.
+
+    Each connection gets one request read, then a ``200`` answer holding
+    ``body`` (with its Content-Length), sent one byte every ``interval``
+    seconds: from the status line on when ``part`` is ``'head'``, or from
+    the first byte of the body (the head sent at once) when it is
+    ``'body'``.  After ``give_up_after`` seconds the server closes the
+    connection, whatever is left to send: a client without a deadline of
+    its own then fails with a broken answer rather than hanging the tests.
+    With ``ssl_context`` (server side), it speaks HTTPS.  ``self.url`` is
+    its base URL; any path gets the same answer.
+    """
+
+    def __init__(self, body, part='head', interval=0.1, give_up_after=10,
+                 ssl_context=None):
+        super().__init__()
+        self.ssl_context = ssl_context
+        if part not in ('head', 'body'):
+            raise ValueError('part must be head or body, not %r' % part)
+        self.body = body
+        self.part = part
+        self.interval = interval
+        self.give_up_after = give_up_after
+
+    def _setUp(self):
+        self._stopping = threading.Event()
+        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.addCleanup(listener.close)
+        listener.bind(('127.0.0.1', 0))
+        listener.listen(8)
+        listener.settimeout(0.05)
+        self.url = '%s://127.0.0.1:%d' % (
+            'https' if self.ssl_context else 'http',
+            listener.getsockname()[1])
+        thread = threading.Thread(target=self._accept, args=(listener,),
+                                  daemon=True)
+        thread.start()
+        # Cleanups run last first: stop, then wait, then close.
+        self.addCleanup(thread.join, 5)
+        self.addCleanup(self._stopping.set)
+
+    def _accept(self, listener):
+        while not self._stopping.is_set():
+            try:
+                connection, _address = listener.accept()
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            threading.Thread(target=self._answer, args=(connection,),
+                             daemon=True).start()
+
+    def _answer(self, connection):
+        head = ('HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n'
+                'Content-Length: %d\r\nConnection: close\r\n\r\n'
+                % len(self.body)).encode('ascii')
+        give_up = time.monotonic() + self.give_up_after
+        with contextlib.suppress(OSError), connection:
+            connection.settimeout(self.give_up_after)
+            if self.ssl_context is not None:
+                connection = self.ssl_context.wrap_socket(connection,
+                                                          server_side=True)
+            received = b''
+            while b'\r\n\r\n' not in received:
+                data = connection.recv(4096)
+                if not data:
+                    return
+                received += data
+            if self.part == 'body':
+                connection.sendall(head)
+                slow = self.body
+            else:
+                slow = head + self.body
+            for index in range(len(slow)):
+                if (self._stopping.is_set()
+                        or time.monotonic() >= give_up):
+                    return
+                connection.sendall(slow[index:index + 1])
+                time.sleep(self.interval)
 
 
 def closed_port():

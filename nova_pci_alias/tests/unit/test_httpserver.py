@@ -12,12 +12,14 @@
 
 """Tests of the test HTTP server fixture itself."""
 
+import http.client
 import urllib.error
 import urllib.request
 
 from oslotest import base
 
 from nova_pci_alias.tests.unit import httpserver
+from nova_pci_alias.tests.unit import remote_servers
 
 
 def hello(environ, start_response):
@@ -37,3 +39,20 @@ class TestWSGIServerFixture(base.BaseTestCase):
         server.stop()
         self.assertRaises(urllib.error.URLError, urllib.request.urlopen,
                           server.url + '/x', timeout=5)
+
+
+class TestTrickleServerFixture(base.BaseTestCase):
+
+    def get(self, **kwargs):
+        server = self.useFixture(remote_servers.TrickleServerFixture(
+            b'{"version": 1, "aliases": []}', **kwargs))
+        with urllib.request.urlopen(server.url + '/x', timeout=5) as resp:
+            return resp.read()
+
+    def test_sends_the_whole_answer(self):
+        self.assertEqual(b'{"version": 1, "aliases": []}',
+                         self.get(part='body', interval=0.001))
+
+    def test_gives_up(self):
+        self.assertRaises(http.client.HTTPException, self.get, part='head',
+                          interval=0.05, give_up_after=0.2)

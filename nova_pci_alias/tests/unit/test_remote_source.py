@@ -16,6 +16,9 @@ import json
 import logging
 import os
 import stat
+import subprocess
+import sys
+import threading
 
 import fixtures
 from keystoneauth1 import loading as ks_loading
@@ -37,6 +40,41 @@ from nova_pci_alias.tests.unit import remote_servers
 from nova_pci_alias.tests.unit import tls
 
 TEN_MIB = 10 * 1024 * 1024
+
+# A process writing the cache file, stopped just before its data is synced
+# (it says "writing" then): its temporary file exists and is locked.
+_PAUSED_WRITER = """
+import os, sys, time
+from nova_pci_alias.sources import remote_cache
+def paused_fsync(fd):
+    print('writing', flush=True)
+    time.sleep(60)
+os.fsync = paused_fsync
+remote_cache.write(sys.argv[1], b'{"version": 1, "aliases": []}')
+"""
+
+
+class PausedCacheWriterFixture(fixtures.Fixture):
+    """A process in the middle of writing the cache file ``path``."""
+
+    def __init__(self, path):
+        super().__init__()
+        self.path = path
+
+    def _setUp(self):
+        self.process = subprocess.Popen(
+            [sys.executable, '-c', _PAUSED_WRITER, self.path],
+            stdout=subprocess.PIPE, text=True)
+        self.addCleanup(self.process.stdout.close)
+        self.addCleanup(self.kill)
+        if self.process.stdout.readline() != 'writing\n':
+            raise RuntimeError('the writer process failed')
+
+    def kill(self):
+        """Kill the writer with SIGKILL, as the OOM killer would."""
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
 
 
 class RemoteTestCase(base.BaseTestCase):
@@ -251,7 +289,7 @@ class TestFirstLoadFailures(RemoteTestCase):
     def test_server_stalls_in_the_body(self):
         self.app.stall = 1
         src = self.source(timeout=0.3)
-        self.assertIn('reading the response failed',
+        self.assertIn('timed out: no complete answer within 0.3 seconds',
                       self.first_load_error(src))
 
     def test_truncated_body(self):
@@ -330,6 +368,80 @@ class TestFirstLoadFailures(RemoteTestCase):
         self.server.stop()
         self.assertRaises(exception.AliasSourceError,
                           self.registry().get_table)
+
+
+class TestDeadline(RemoteTestCase):
+    """``timeout`` bounds a request as a whole, not each socket read.
+
+    The servers send a byte every 0.1 s, far within the 1 s timeout of any
+    one read, and give up after 3 s (so that a client without a deadline
+    fails instead of hanging the test, but with another error).
+    """
+
+    TIMEOUT = 1
+    EXPECTED = 'timed out: no complete answer within 1 seconds'
+
+    def trickle(self, part, ssl_context=None):
+        return self.trickle_server(part, ssl_context).url + (
+            remote_servers.DOCUMENT_PATH)
+
+    def trickle_server(self, part, ssl_context=None):
+        return self.useFixture(remote_servers.TrickleServerFixture(
+            self.app.body, part, interval=0.1,
+            give_up_after=3 * self.TIMEOUT, ssl_context=ssl_context))
+
+    def error(self, url, **options):
+        return self.first_load_error(self.source(
+            url=url, timeout=self.TIMEOUT, **options))
+
+    def test_trickled_status_line_and_headers(self):
+        self.assertIn(self.EXPECTED, self.error(self.trickle('head')))
+
+    def test_trickled_body(self):
+        self.assertIn(self.EXPECTED, self.error(self.trickle('body')))
+
+    def test_trickled_body_over_https(self):
+        certificates = self.useFixture(tls.TLSFixture())
+        url = self.trickle('body', certificates.server_context())
+        self.assertIn(self.EXPECTED,
+                      self.error(url, cafile=certificates.ca_file))
+
+    def test_silent_server(self):
+        silent = self.useFixture(remote_servers.SilentServerFixture())
+        self.assertIn(self.EXPECTED,
+                      self.error(silent.url + remote_servers.DOCUMENT_PATH))
+
+    def test_silent_server_with_connect_retries(self):
+        # Retrying after the deadline would start a new wait.
+        silent = self.useFixture(remote_servers.SilentServerFixture())
+        self.assertIn(self.EXPECTED, self.error(
+            silent.url + remote_servers.DOCUMENT_PATH, connect_retries=3))
+
+    def test_error_names_the_masked_url(self):
+        base = self.trickle_server('head').url
+        url = base.replace('//', '//nova:s3cret@') + '/aliases.json?sig=t0k'
+        masked = base.replace('//', '//***@') + '/aliases.json?***'
+        self.assertIn("PCI alias source 'remote' failed: %s: timed out"
+                      % masked, self.error(url))
+
+    def test_trickling_keystone(self):
+        # Finding the endpoint authenticates first: within the same time.
+        keystone = self.trickle_server('head')
+        self.conf.register_opts(
+            ks_loading.get_auth_plugin_conf_options('v3password'),
+            group='pci_alias_remote')
+        self.assertIn(self.EXPECTED, self.first_load_error(self.source(
+            url=None, service_type='pci-alias', timeout=self.TIMEOUT,
+            auth_type='v3password', auth_url=keystone.url + '/v3',
+            username='nova', password='secret', user_domain_id='default',
+            project_name='service', project_domain_id='default')))
+
+    def test_next_check_works_after_a_deadline(self):
+        self.app.stall = 3 * self.TIMEOUT
+        src = self.source(timeout=self.TIMEOUT)
+        self.assertRaises(exception.AliasSourceError, src.change_token)
+        self.app.stall = 0
+        self.assertEqual(['a', 'b'], self.names(src))
 
 
 class TestLastKnownGood(RemoteTestCase):
@@ -498,11 +610,151 @@ class TestCacheFile(RemoteTestCase):
                       % self.cache_file,
                       self.first_load_error(self.cached_source()))
 
+    def temporary_files(self):
+        return [name for name in os.listdir(self.directory)
+                if name != 'aliases.json']
+
+    def test_leftover_of_a_killed_writer_is_removed(self):
+        self.useFixture(PausedCacheWriterFixture(self.cache_file)).kill()
+        self.cached_registry().get_table()
+        self.assertEqual([], self.temporary_files())
+
+    def test_leftovers_of_many_killed_writers_are_removed(self):
+        # All three alive at once: none of them removes another's file.
+        writers = [self.useFixture(PausedCacheWriterFixture(self.cache_file))
+                   for _ in range(3)]
+        for writer in writers:
+            writer.kill()
+        self.cached_registry().get_table()
+        self.assertIn("PCI alias source 'remote' removed 3 temporary files "
+                      "that interrupted writes of its cache file %s left "
+                      "behind" % self.cache_file, self.logger.output)
+
+    def test_temporary_file_of_a_live_writer_is_kept(self):
+        self.useFixture(PausedCacheWriterFixture(self.cache_file))
+        self.cached_registry().get_table()
+        self.assertEqual(1, len(self.temporary_files()))
+
+    def test_files_of_other_names_are_kept(self):
+        other = os.path.join(self.directory, '.other.json.abcdefgh.tmp')
+        open(other, 'wb').close()
+        self.cached_registry().get_table()
+        self.assertEqual(['.other.json.abcdefgh.tmp'],
+                         self.temporary_files())
+
+    def write_cache(self, mode=0o600):
+        self.cached_registry().get_table()
+        os.chmod(self.cache_file, mode)
+        self.server.stop()
+
+    def refusal(self):
+        return self.first_load_error(remote.RemoteSource(self.conf))
+
+    def assertRefused(self, reason):
+        self.assertIn('the cache file %s is refused: %s'
+                      % (self.cache_file, reason), self.refusal())
+
+    def test_owner_only_cache_file_is_served(self):
+        self.write_cache()
+        self.assertEqual(['a', 'b'], self.names(remote.RemoteSource(
+            self.conf)))
+
+    def test_group_writable_cache_file_is_refused(self):
+        self.write_cache(0o660)
+        self.assertRefused('it is writable by its group or by others (mode '
+                           '0660)')
+
+    def test_world_writable_cache_file_is_refused(self):
+        self.write_cache(0o602)
+        self.assertRefused('it is writable by its group or by others (mode '
+                           '0602)')
+
+    def test_symbolic_link_is_refused(self):
+        self.write_cache()
+        os.rename(self.cache_file, self.cache_file + '.real')
+        os.symlink(self.cache_file + '.real', self.cache_file)
+        self.assertRefused('it is a symbolic link, not a regular file')
+
+    def test_directory_is_refused(self):
+        self.configure(cache_file=self.cache_file)
+        os.mkdir(self.cache_file)
+        self.server.stop()
+        self.assertRefused('it is a directory, not a regular file')
+
+    def test_fifo_is_refused_without_blocking(self):
+        self.configure(cache_file=self.cache_file)
+        os.mkfifo(self.cache_file)
+        self.server.stop()
+        # Without O_NONBLOCK the open would wait for a writer for ever:
+        # open one after a while, so that such a failure ends.
+        unblock = threading.Timer(10, self.open_fifo_for_writing)
+        unblock.start()
+        self.addCleanup(unblock.cancel)
+        self.assertRefused('it is a FIFO, not a regular file')
+
+    def open_fifo_for_writing(self):
+        try:
+            os.close(os.open(self.cache_file, os.O_WRONLY | os.O_NONBLOCK))
+        except OSError:
+            pass
+
+    def test_cache_file_of_another_user_is_refused(self):
+        if os.geteuid() != 0:
+            self.skipTest('changing a file\'s owner needs root')
+        self.write_cache()
+        os.chown(self.cache_file, 12345, 12345)
+        self.assertRefused('it is owned by uid 12345')
+
     def test_unwritable_cache_file_is_logged(self):
         self.cache_file = os.path.join(self.directory, 'missing', 'a.json')
         self.cached_registry().get_table()
         self.assertIn('cannot write its cache file %s' % self.cache_file,
                       self.logger.output)
+
+
+class TestEmptyDocument(RemoteTestCase):
+    """A document with no aliases is served, and said loudly."""
+
+    def setUp(self):
+        super().setUp()
+        self.directory = self.useFixture(fixtures.TempDir()).path
+        self.cache_file = os.path.join(self.directory, 'aliases.json')
+
+    def empty_after_a_good_load(self, **options):
+        reg = self.registry(**options)
+        reg.get_table()
+        self.app.set_entries([])
+        reg.refresh()
+        return reg
+
+    def test_empty_document_replacing_aliases_is_logged(self):
+        self.empty_after_a_good_load()
+        self.assertIn("PCI alias source 'remote' fetched a document with no "
+                      "aliases from %s (it replaces 2 aliases from %s)"
+                      % (self.url, self.url), self.logger.output)
+
+    def test_first_document_without_aliases_is_logged(self):
+        self.app.set_entries([])
+        self.source().entries()
+        self.assertIn("fetched a document with no aliases from %s (none "
+                      "were held before)" % self.url, self.logger.output)
+
+    def test_same_empty_document_is_logged_once(self):
+        self.app.etag = False
+        reg = self.empty_after_a_good_load()
+        reg.refresh()
+        self.assertEqual(1, self.logger.output.count(
+            'fetched a document with no aliases'))
+
+    def test_empty_document_is_served(self):
+        reg = self.empty_after_a_good_load()
+        self.assertEqual([], list(reg.get_table()))
+
+    def test_empty_document_kept_in_the_cache_file_is_logged(self):
+        self.empty_after_a_good_load(cache_file=self.cache_file)
+        self.assertIn("PCI alias source 'remote' keeps a document with no "
+                      "aliases, from %s, in its cache file %s"
+                      % (self.url, self.cache_file), self.logger.output)
 
 
 class TestSecurity(RemoteTestCase):
@@ -528,6 +780,29 @@ class TestSecurity(RemoteTestCase):
                                       reg.get_table))
         self.assertEqual([], [secret for secret in ('s3cret', 't0ken')
                               if secret in error + self.logger.output])
+
+    def secret_url(self, base):
+        return base.replace('//', '//nova:s3cret@') + (
+            remote_servers.DOCUMENT_PATH + '?sig=t0ken')
+
+    def secrets_shown(self, text):
+        return [secret for secret in ('s3cret', 't0ken')
+                if secret in text + self.logger.output]
+
+    def test_timeout_does_not_show_credentials(self):
+        self.useFixture(fixtures.FakeLogger(name='urllib3',
+                                            level=logging.WARNING))
+        silent = self.useFixture(remote_servers.SilentServerFixture())
+        src = self.source(url=self.secret_url(silent.url), timeout=0.5)
+        self.assertEqual([], self.secrets_shown(self.first_load_error(src)))
+
+    def test_empty_document_warning_does_not_show_credentials(self):
+        self.useFixture(fixtures.FakeLogger(name='urllib3',
+                                            level=logging.WARNING))
+        self.app.set_entries([])
+        reg = self.registry(url=self.secret_url(self.server.url))
+        reg.get_table()
+        self.assertEqual([], self.secrets_shown(''))
 
     def test_refused_connection_does_not_show_the_query(self):
         src = self.source(url='http://127.0.0.1:%d/aliases.json?sig=t0ken'
