@@ -55,10 +55,13 @@ registry_opts = [
         'refresh_interval',
         default=60,
         min=0,
-        help='Seconds between checks of the sources for changes. A source '
-             'is read again only when its change token differs; a source '
-             'that offers no token is read again at each check. 0 checks '
-             'on every lookup. A failed check keeps the last good table.'),
+        help='Seconds between checks of the sources for changes. A check '
+             'runs in a background thread, one at a time: once the table '
+             'has loaded, a lookup never waits for a source. A source is '
+             'read again only when its change token differs; a source that '
+             'offers no token is read again at each check. 0 starts a check '
+             'on every lookup that finds none running. A failed check keeps '
+             'the last good table.'),
     cfg.BoolOpt(
         'pci_in_placement',
         default=False,

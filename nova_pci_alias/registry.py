@@ -17,18 +17,24 @@ stevedore, reads their entries in that order, lets the first source that
 defines a name own it, validates the merged list once with
 :func:`nova_pci_alias.parse_aliases` and keeps the resulting immutable table.
 
-Lookups are cheap: the table is checked for changes at most once per
-``[pci_alias] refresh_interval``, and a source is read again only when its
-change token moved.  A refresh builds a whole new table before swapping it in
-with one assignment, so a reader sees the old table or the new one, never a
-mix.  A refresh that fails (a source is down, or now holds an invalid entry)
-keeps the last good table and logs the failure once per outage; a registry
-that has never loaded raises instead.
+Lookups never wait for a source once a table is loaded: the first lookup
+loads the table in the calling thread (and raises when it cannot), and from
+then on a lookup returns the current table at once.  At most once per
+``[pci_alias] refresh_interval`` a lookup starts a check of the sources in a
+daemon thread (one at a time); a source is read again only when its change
+token moved.  A check builds a whole new table before swapping it in with
+one assignment, so a reader sees the old table or the new one, never a mix.
+A check that fails (a source is down, or now holds an invalid entry) keeps
+the last good table and logs the failure once per outage;
+:attr:`AliasRegistry.status` tells a health check how the last check went.
 """
 
+import collections
 import importlib.metadata
+import os
 import threading
 import time
+import weakref
 
 from oslo_config import cfg
 from oslo_log import log as logging
@@ -81,15 +87,57 @@ def load_sources(conf, names):
 
 
 class _SourceState:
-    """What the registry last read from one source."""
+    """One configured source, and its name."""
 
-    __slots__ = ('name', 'source', 'token', 'entries')
+    __slots__ = ('name', 'source')
 
     def __init__(self, name, source):
         self.name = name
         self.source = source
-        self.token = None
-        self.entries = None
+
+
+#: What the registry holds after a successful load: the table, and for each
+#: source (in order) the change token and the entries it was built from.
+#: Replaced as a whole, in one assignment, so that a thread (or a process
+#: forked at any moment) never sees a table beside another table's tokens.
+_Loaded = collections.namedtuple('_Loaded', ['table', 'tokens', 'entries'])
+
+
+class RegistryStatus(collections.namedtuple('RegistryStatus', [
+        'loaded', 'loaded_at', 'last_check_at', 'last_success_at',
+        'last_error', 'check_running_since'])):
+    """How the registry's table and its last check stand; read-only.
+
+    Times are seconds since the epoch (:func:`time.time`), or None.
+
+    ``loaded``
+        True once a table has loaded: lookups then always get a table.
+    ``loaded_at``
+        When the table served now was swapped in.
+    ``last_check_at``
+        When the last load or check of the sources ended, failed or not.
+    ``last_success_at``
+        When the last load or check that succeeded ended (whether or not
+        the table changed).
+    ``last_error``
+        The error of the last load or check, as text naming the source
+        (and never a secret), or None when it succeeded.
+    ``check_running_since``
+        When the background check running now started, or None.
+    """
+
+    __slots__ = ()
+
+
+_NEVER_CHECKED = RegistryStatus(False, None, None, None, None, None)
+
+#: A background check running longer than this many refresh intervals (and
+#: than ``_STUCK_AFTER_MIN`` seconds) is logged once, as probably hung.
+_STUCK_AFTER_INTERVALS = 3
+_STUCK_AFTER_MIN = 60.0
+
+#: The registries of this process, to reset after a fork.
+_REGISTRIES = weakref.WeakSet()
 
 
 def _call_source(state, what):
@@ -111,6 +159,26 @@ class AliasRegistry:
     :param source_list: ``(name, AliasSource)`` pairs to use instead of the
         sources that :func:`nova_pci_alias.opts.source_names` names.
 
+    :meth:`get_table` loads the table on first use, in the calling thread,
+    and raises when that fails.  Once a table is loaded it never calls a
+    source: when a check is due (every ``[pci_alias] refresh_interval``) it
+    starts one background check, in a daemon thread, and returns the
+    current table at once.  Only one check runs at a time; while a source
+    hangs, its check waits for the source's own timeout and readers keep
+    the current table.  A background check that fails keeps the last good
+    table, logs the failure once per outage and logs the recovery.
+    :meth:`refresh` checks synchronously and raises, for the tools.
+
+    :attr:`status` is a :class:`RegistryStatus`: whether a table is loaded,
+    when it was loaded, when the sources were last checked and last
+    checked successfully, the last check's error (or None), and since when
+    a background check has been running.
+
+    A process forked from one holding a registry gets a registry that
+    checks in its own thread (threads do not survive a fork).  Whether
+    Nova's services are monkey-patched by eventlet, and what that means
+    for the check, is in the configuration guide.
+
     Whether the rules of PCI in Placement apply is asked at each validation,
     with :func:`nova_pci_alias.opts.pci_in_placement`.
     """
@@ -121,57 +189,145 @@ class AliasRegistry:
         if source_list is None:
             source_list = load_sources(conf, opts.source_names(conf))
         self._states = [_SourceState(name, src) for name, src in source_list]
-        self._lock = threading.Lock()
-        self._table = None
+        self._loaded = None
         self._next_check = 0.0
         self._failing = False
+        self._status = _NEVER_CHECKED
+        self._reset_threads()
+        _REGISTRIES.add(self)
+
+    def _reset_threads(self):
+        # ``_lock`` serialises the calls of the sources (loads, checks and
+        # refreshes); ``_checks`` guards the background check's bookkeeping.
+        self._lock = threading.Lock()
+        self._checks = threading.Condition(threading.Lock())
+        self._checker = None
+        # (monotonic start, wall-clock start, monotonic time to call it
+        # stuck at) of the running check, or None.
+        self._check_started = None
+        self._stuck_logged = False
+        self._calling = None             # the source a check is waiting on
 
     @property
     def source_names(self):
         """The names of the sources, in order of precedence."""
         return [state.name for state in self._states]
 
+    @property
+    def status(self):
+        """A :class:`RegistryStatus` of the table and of the last check."""
+        started = self._check_started
+        return self._status._replace(
+            check_running_since=None if started is None else started[1])
+
     def get_table(self):
-        """Return the current alias table, loading or refreshing if due.
+        """Return the current alias table, loading it on first use.
+
+        Once a table is loaded this never waits for a source: a check that
+        is due runs in the background, and the current table is returned.
 
         :raises nova_pci_alias.exception.PciInvalidAlias: the first load
             found an invalid table.
         :raises nova_pci_alias.exception.AliasSourceError: the first load
             could not read a source.
         """
-        table = self._table
-        if table is not None and time.monotonic() < self._next_check:
-            return table
-        if table is None:
+        loaded = self._loaded
+        if loaded is None:
             with self._lock:
-                if self._table is None:
-                    self._reload(force=True)
-                return self._table
-        if self._lock.acquire(blocking=False):
-            # Another thread may be refreshing already: its readers keep
-            # the current table meanwhile rather than queueing.
-            try:
-                if time.monotonic() >= self._next_check:
-                    self._refresh_keeping_last_good()
-            finally:
-                self._lock.release()
-        return self._table
+                if self._loaded is None:
+                    self._checked(self._reload, force=True)
+                return self._loaded.table
+        if time.monotonic() >= self._next_check:
+            self._start_check()
+        return loaded.table
 
     def refresh(self, force=False):
-        """Check the sources now, and reload what changed.
+        """Check the sources now, in the calling thread; reload what changed.
 
         Unlike :meth:`get_table`, a failure is raised to the caller, and the
-        last good table is kept.
+        last good table is kept.  A background check that runs meanwhile is
+        waited for.
 
         :param force: read every source again, changed or not.
         :returns: True when a new table was swapped in.
         """
         with self._lock:
-            return self._reload(force=force)
+            return self._checked(self._reload, force=force)
 
-    def _refresh_keeping_last_good(self):
+    def wait_for_check(self, timeout=None):
+        """Wait until no background check runs.
+
+        :param timeout: seconds to wait at most; None waits as long as the
+            check takes.
+        :returns: True when no check runs any more, False on timeout.
+        """
+        with self._checks:
+            return self._checks.wait_for(lambda: self._checker is None,
+                                         timeout)
+
+    def _start_check(self):
+        if self._checker is not None:
+            # A check runs: most readers get here while a source hangs, and
+            # go without taking the lock.
+            self._log_if_stuck()
+            return
+        with self._checks:
+            if self._checker is not None:
+                return
+            if time.monotonic() < self._next_check:
+                return      # another reader's check ran meanwhile
+            checker = threading.Thread(
+                target=self._check_in_background, daemon=True,
+                name='nova-pci-alias-check')
+            self._checker = checker
+            now = time.monotonic()
+            stuck_after = max(_STUCK_AFTER_MIN, _STUCK_AFTER_INTERVALS
+                              * self.conf.pci_alias.refresh_interval)
+            self._check_started = (now, time.time(), now + stuck_after)
+            self._stuck_logged = False
+            try:
+                checker.start()
+                failure = None
+            except RuntimeError as exc:   # no thread left, or at exit
+                self._checker = self._check_started = None
+                self._next_check = (time.monotonic()
+                                    + self.conf.pci_alias.refresh_interval)
+                failure = exc
+        if failure is not None:
+            self._log_failure('could not start a check: %s' % failure)
+
+    def _log_if_stuck(self):
+        started = self._check_started
+        if self._stuck_logged or started is None:
+            return
+        now = time.monotonic()
+        if now < started[2]:
+            return
+        running = now - started[0]
+        with self._checks:
+            if self._stuck_logged or self._check_started is not started:
+                return
+            self._stuck_logged = True
+        LOG.warning('The check of the PCI alias sources has been running '
+                    'for %(seconds)d seconds, waiting for source '
+                    '%(source)r; the table of %(count)d aliases loaded '
+                    'before is served meanwhile, and no other check starts '
+                    'until this one ends.',
+                    {'seconds': running, 'source': self._calling,
+                     'count': len(self._loaded.table)})
+
+    def _check_in_background(self):
         try:
-            self._reload()
+            with self._lock:
+                self._check_keeping_last_good()
+        finally:
+            with self._checks:
+                self._checker = self._check_started = None
+                self._checks.notify_all()
+
+    def _check_keeping_last_good(self):
+        try:
+            self._checked(self._reload)
             failure = None
         except Exception as exc:
             failure = exc
@@ -180,42 +336,87 @@ class AliasRegistry:
         if failure is not None:
             self._next_check = (time.monotonic()
                                 + self.conf.pci_alias.refresh_interval)
-            if not self._failing:
-                self._failing = True
-                LOG.error('Refreshing the PCI alias table failed; still '
-                          'serving the last good table of %(count)d '
-                          'aliases until a refresh succeeds: %(error)s',
-                          {'count': len(self._table), 'error': failure})
+            self._log_failure(failure)
             return
         if self._failing:
             self._failing = False
             LOG.info('Refreshing the PCI alias table works again; serving '
-                     'the current table of %d aliases.', len(self._table))
+                     'the current table of %d aliases.',
+                     len(self._loaded.table))
+
+    def _log_failure(self, failure):
+        if self._failing:
+            return
+        self._failing = True
+        LOG.error('Refreshing the PCI alias table failed; still serving the '
+                  'last good table of %(count)d aliases until a refresh '
+                  'succeeds: %(error)s',
+                  {'count': len(self._loaded.table), 'error': failure})
+
+    def _checked(self, load, **kwargs):
+        """Run a load, recording how it went in :attr:`status`."""
+        try:
+            changed = load(**kwargs)
+        except Exception as exc:
+            self._status = self._status._replace(
+                last_check_at=time.time(), last_error=str(exc))
+            raise
+        now = time.time()
+        self._status = self._status._replace(
+            loaded=True, last_check_at=now, last_success_at=now,
+            last_error=None,
+            loaded_at=now if changed else self._status.loaded_at)
+        return changed
+
+    def _call(self, state, what):
+        self._calling = state.name
+        try:
+            return _call_source(state, what)
+        finally:
+            self._calling = None
 
     def _reload(self, force=False):
-        tokens = [_call_source(state, 'change_token')
+        loaded = self._loaded
+        tokens = [self._call(state, 'change_token')
                   for state in self._states]
-        changed = [force or state.entries is None or token is None
-                   or token != state.token
-                   for state, token in zip(self._states, tokens)]
-        if self._table is not None and not any(changed):
+        if loaded is None:
+            old_tokens = old_entries = [None] * len(self._states)
+            force = True
+        else:
+            old_tokens, old_entries = loaded.tokens, loaded.entries
+        changed = [force or token is None or token != old
+                   for token, old in zip(tokens, old_tokens)]
+        if loaded is not None and not any(changed):
             self._next_check = (time.monotonic()
                                 + self.conf.pci_alias.refresh_interval)
             return False
-        fresh = [list(_call_source(state, 'entries')) if change
-                 else state.entries
-                 for state, change in zip(self._states, changed)]
+        fresh = [list(self._call(state, 'entries')) if change else old
+                 for state, change, old in zip(self._states, changed,
+                                               old_entries)]
         table = self._build(fresh)
-        for state, token, entries in zip(self._states, tokens, fresh):
-            state.token = token
-            state.entries = entries
-        self._table = table
+        self._loaded = _Loaded(table, tokens, fresh)
         self._next_check = (time.monotonic()
                             + self.conf.pci_alias.refresh_interval)
+        if loaded is not None and len(loaded.table) and not len(table):
+            self._warn_emptied(loaded.table)
         for state, change in zip(self._states, changed):
             if change:
                 self._tell_accepted(state)
         return True
+
+    def _warn_emptied(self, previous):
+        where = []
+        for state in self._states:
+            place = state.source.location()
+            where.append('%r (%s)' % (state.name, place) if place
+                         else repr(state.name))
+        LOG.warning('The PCI alias table went from %(aliases)d aliases '
+                    '(%(entries)d entries) to none: the sources %(sources)s '
+                    'now define no alias. Nova finds no alias of a flavor '
+                    'from now on.',
+                    {'aliases': len(previous),
+                     'entries': len(previous.entries),
+                     'sources': ', '.join(where) or '(none)'})
 
     @staticmethod
     def _tell_accepted(state):
@@ -266,6 +467,17 @@ class AliasRegistry:
                 '%s [alias source %s, entry %d]' % (exc, where, index + 1))
             located.position = exc.position
             raise located from None
+
+
+def _after_fork_in_child():
+    # The check thread of the parent does not exist here, and a lock it held
+    # at the fork would stay held for ever: start afresh.  The loaded table
+    # is kept; a check that was running in the parent is due at once.
+    for reg in list(_REGISTRIES):
+        reg._reset_threads()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 _REGISTRY = None

@@ -19,7 +19,8 @@ repeats, so that a busy machine inflates it as little as possible.
     python tools/bench.py [--repeat N] [--only SECTION [SECTION ...]]
 
 Sections: ``core`` (parsing and translation, here), ``database``
-(``bench_database.py``), ``remote`` (``bench_remote.py``), ``service``
+(``bench_database.py``), ``remote`` (``bench_remote.py``), ``registry``
+(``bench_registry.py``: lookups while a source hangs), ``service``
 (``bench_service.py``) and ``nova`` (``bench_nova.py``: the same work beside
 Nova's own functions, where nova is installed, as in ``tox -e bench``); each
 section module has a ``rows(repeat)`` function returning the rows to print.
@@ -106,12 +107,14 @@ def sections():
     """Return ``{name: rows(repeat)}`` for every benchmark section."""
     import bench_database
     import bench_nova
+    import bench_registry
     import bench_remote
     import bench_service
     return {
         'core': lambda repeat: bench_parse(repeat) + bench_translate(repeat),
         'database': bench_database.rows,
         'remote': bench_remote.rows,
+        'registry': bench_registry.rows,
         'service': bench_service.rows,
         'nova': bench_nova.rows,
     }
@@ -124,8 +127,8 @@ def main():
     parser.add_argument('--only', action='extend', nargs='+',
                         metavar='SECTION',
                         help='run only these sections (core, database, '
-                             'remote, service, nova); may be given more '
-                             'than once')
+                             'remote, registry, service, nova); may be '
+                             'given more than once')
     args = parser.parse_args()
     all_sections = sections()
     unknown = sorted(set(args.only or ()) - set(all_sections))

@@ -73,6 +73,28 @@ class FakeSource(sources.AliasSource):
         self.token = (self.token or 0) + 1
 
 
+#: Seconds a test waits at most for a registry's background check.
+CHECK_WAIT = 30
+
+
+def wait_for_check(reg):
+    """Wait for the background check of a registry to end, or fail."""
+    if not reg.wait_for_check(CHECK_WAIT):
+        raise AssertionError('The alias registry check did not end within '
+                             '%d seconds.' % CHECK_WAIT)
+
+
+def table_after_check(reg):
+    """Return the table a lookup gets once the check it started has ended.
+
+    The first lookup starts the check that is due, if any, and returns the
+    current table; this waits for that check, and looks up again.
+    """
+    reg.get_table()
+    wait_for_check(reg)
+    return reg.get_table()
+
+
 class ConfFixture(fixtures.Fixture):
     """A fresh ConfigOpts with the registry's options registered.
 

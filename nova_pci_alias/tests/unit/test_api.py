@@ -86,8 +86,15 @@ class ServiceTestCase(base.BaseTestCase):
         """Serve the application; return its base URL."""
         if reg is None:
             reg = registry.AliasRegistry(self.conf)
+        if isinstance(reg, registry.AliasRegistry):
+            self.registry = reg
+            self.addCleanup(fakes.wait_for_check, reg)
         application = app.build_app(self.conf, reg)
         return self.useFixture(httpserver.WSGIServerFixture(application)).url
+
+    def check_sources(self):
+        """Start the check a request would start now, and wait for it."""
+        fakes.table_after_check(self.registry)
 
     def serve_sources(self, *sources):
         """Serve a registry over FakeSources named s1, s2, ..."""
@@ -209,18 +216,22 @@ class TestConditional(ServiceTestCase):
 
     def test_etag_changes_with_the_aliases(self):
         self.set_aliases(GPU)
+        self.check_sources()
         self.assertNotEqual(self.etag, fetch(self.url)[1]['ETag'])
 
     def test_old_etag_gets_the_new_document(self):
         self.set_aliases(GPU)
+        self.check_sources()
         _, _, body = self.revalidate(self.etag)
         self.assertEqual(['gpu'], [
             e['name'] for e in document.decode_document(body, 'test')])
 
     def test_same_aliases_again_give_the_first_etag(self):
         self.set_aliases(GPU)
+        self.check_sources()
         fetch(self.url)
         self.set_aliases(GPU, NIC)
+        self.check_sources()
         status, _, _ = self.revalidate(self.etag)
         self.assertEqual(304, status)
 
@@ -439,6 +450,7 @@ class TestSourceFailures(ServiceTestCase):
         etag = fetch(url)[1]['ETag']
         source.error = exception.AliasSourceError(source='cmdb',
                                                   reason='down')
+        self.check_sources()
         status, headers, _ = fetch(url)
         self.assertEqual((200, etag), (status, headers['ETag']))
 
@@ -447,9 +459,10 @@ class TestSourceFailures(ServiceTestCase):
         url = self.serve_sources(source)
         source.error = exception.AliasSourceError(source='cmdb',
                                                   reason='down')
-        fetch(url)
+        self.check_sources()
         source.error = None
         source.set_entries([entry('gpu'), entry('nic')])
+        self.check_sources()
         _, _, body = fetch(url)
         self.assertEqual(2, len(document.decode_document(body, 'test')))
 

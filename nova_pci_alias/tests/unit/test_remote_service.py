@@ -62,6 +62,7 @@ class ServiceAndClientTestCase(base.BaseTestCase):
                        cache_max_age=self.cache_max_age)
         self.service_conf = service.conf
         self.service_registry = registry.AliasRegistry(self.service_conf)
+        self.addCleanup(fakes.wait_for_check, self.service_registry)
         self.publish(entry('gpu', numa_policy='preferred'),
                      entry('nic', '154c', vendor_id='8086'))
         self.recorder = StatusRecorder(
@@ -72,6 +73,7 @@ class ServiceAndClientTestCase(base.BaseTestCase):
         client.config(group='pci_alias', sources=['remote'],
                       refresh_interval=0)
         self.client_registry = registry.AliasRegistry(client.conf)
+        self.addCleanup(fakes.wait_for_check, self.client_registry)
         client.config(group='pci_alias_remote',
                       url=server.url + '/v1/aliases',
                       allow_insecure_http=True, timeout=2)
@@ -108,6 +110,7 @@ class TestRemoteFromService(ServiceAndClientTestCase):
     def test_published_change_reaches_the_client(self):
         self.client_registry.get_table()
         self.publish(entry('fpga', '0b30', vendor_id='1172'))
+        fakes.table_after_check(self.service_registry)
         self.client_registry.refresh()
         self.assertEqual(['fpga'], list(self.client_registry.get_table()))
 

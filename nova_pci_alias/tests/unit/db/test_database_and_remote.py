@@ -21,6 +21,7 @@ from nova_pci_alias import document
 from nova_pci_alias import registry
 from nova_pci_alias.sources.database import api
 from nova_pci_alias.tests.unit.db import base
+from nova_pci_alias.tests.unit import fakes
 from nova_pci_alias.tests.unit.fakes import entry
 from nova_pci_alias.tests.unit import httpserver
 from nova_pci_alias.tests.unit import remote_servers
@@ -40,6 +41,7 @@ class DatabaseAndRemoteTestCase(base.DatabaseTestCase):
                                  sources=['database', 'remote'],
                                  refresh_interval=0)
         self.registry = registry.AliasRegistry(self.conf)
+        self.addCleanup(fakes.wait_for_check, self.registry)
         self.conf_fixture.config(
             group='pci_alias_remote', allow_insecure_http=True, timeout=2,
             url=server.url + remote_servers.DOCUMENT_PATH)

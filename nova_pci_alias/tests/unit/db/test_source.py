@@ -25,6 +25,7 @@ from nova_pci_alias import exception
 from nova_pci_alias import registry
 from nova_pci_alias.sources.database import api
 from nova_pci_alias.tests.unit.db import base
+from nova_pci_alias.tests.unit import fakes
 from nova_pci_alias.tests.unit.fakes import entry
 
 
@@ -38,6 +39,7 @@ class RegistryTestCase(base.DatabaseTestCase):
                                  sources=['config', 'database'],
                                  refresh_interval=0)
         self.registry = registry.AliasRegistry(self.conf)
+        self.addCleanup(fakes.wait_for_check, self.registry)
 
     def config_aliases(self, *entries):
         self.conf_fixture.config(group='pci', alias=[
@@ -94,13 +96,15 @@ class TestChangeDetection(RegistryTestCase):
         api.import_entries([entry('a')], 'test')
         self.registry.get_table()
         api.create_entry(entry('b'))
-        self.assertEqual(['a', 'b'], list(self.registry.get_table()))
+        self.assertEqual(['a', 'b'],
+                         list(fakes.table_after_check(self.registry)))
 
     def test_a_delete_is_seen_on_the_next_refresh(self):
         api.import_entries([entry('a'), entry('b')], 'test')
         self.registry.get_table()
         api.delete_alias('a')
-        self.assertEqual(['b'], list(self.registry.get_table()))
+        self.assertEqual(['b'],
+                         list(fakes.table_after_check(self.registry)))
 
     def test_no_write_no_reload(self):
         api.import_entries([entry('a')], 'test')
@@ -110,7 +114,7 @@ class TestChangeDetection(RegistryTestCase):
     def test_no_write_keeps_the_same_table(self):
         api.import_entries([entry('a')], 'test')
         first = self.registry.get_table()
-        self.assertIs(first, self.registry.get_table())
+        self.assertIs(first, fakes.table_after_check(self.registry))
 
     def test_a_check_without_write_is_one_query(self):
         api.import_entries([entry('a')], 'test')
@@ -140,22 +144,22 @@ class TestFailures(RegistryTestCase):
 
     def test_schema_gone_keeps_the_last_good_table(self):
         good = self.loaded_then_schema_gone()
-        self.assertIs(good, self.registry.get_table())
+        self.assertIs(good, fakes.table_after_check(self.registry))
 
     def test_schema_gone_is_logged_once(self):
         self.loaded_then_schema_gone()
         for _ in range(3):
-            self.registry.get_table()
+            fakes.table_after_check(self.registry)
         self.assertEqual(1, self.logger.output.count(
             "PCI alias source 'database' is not ready"))
 
     def test_recovery_is_logged(self):
         self.loaded_then_schema_gone()
-        self.registry.get_table()
+        fakes.table_after_check(self.registry)
         self.drop('pci_alias_version')
         self.drop('pci_alias_entries')
         api.sync_schema()
-        self.registry.get_table()
+        fakes.table_after_check(self.registry)
         self.assertIn('works again', self.logger.output)
 
     def test_never_loaded_unsynced_database_raises(self):

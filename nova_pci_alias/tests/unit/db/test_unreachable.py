@@ -119,6 +119,7 @@ class TestOutage(base.DatabaseTestCase):
         self.conf_fixture.config(group='pci_alias', sources=['database'],
                                  refresh_interval=0)
         self.registry = registry.AliasRegistry(self.conf)
+        self.addCleanup(fakes.wait_for_check, self.registry)
         url = self.engine.url.set(host='127.0.0.1', port=proxy.port)
         self.conf_fixture.config(
             group='pci_alias_database', db_retry_interval=0,
@@ -133,12 +134,12 @@ class TestOutage(base.DatabaseTestCase):
 
     def test_outage_keeps_the_last_good_table(self):
         self.proxy.close()
-        self.assertIs(self.good, self.registry.get_table())
+        self.assertIs(self.good, fakes.table_after_check(self.registry))
 
     def test_outage_is_logged_once(self):
         self.proxy.close()
         for _ in range(3):
-            self.registry.get_table()
+            fakes.table_after_check(self.registry)
         self.assertEqual(1, self.logger.output.count(
             'Refreshing the PCI alias table failed'))
 
@@ -146,12 +147,12 @@ class TestOutage(base.DatabaseTestCase):
         oslo_db_log = self.useFixture(fixtures.FakeLogger(
             name='oslo_db', level=logging.WARNING))
         self.proxy.close()
-        self.registry.get_table()
+        fakes.table_after_check(self.registry)
         self.assertEqual('', oslo_db_log.output)
 
     def test_outage_log_names_the_masked_url(self):
         self.proxy.close()
-        self.registry.get_table()
+        fakes.table_after_check(self.registry)
         self.assertIn('cannot connect to %s' % self.proxy_url(),
                       self.logger.output)
 
