@@ -27,7 +27,10 @@ values from this package's alias sources::
     sources = database
 
     [pci_alias_database]
-    connection = mysql+pymysql://nova:secret@db.example.org/nova_api
+    connection = mysql+pymysql://nova:secret@db.example.org/nova_pci_alias
+
+(that is a controller's configuration: compute nodes read the ``remote``
+source instead, and hold no database credentials).
 
 The source answers ``[pci] alias`` and nothing else: the JSON text of each
 entry of the merged, validated table of the sources listed, in order.  Every
@@ -39,10 +42,15 @@ on with no aliases).  The sources are read the first time Nova asks for
 ``[pci] alias``, which Nova's API and compute services do while starting.
 A source that cannot be read, or an invalid table, is logged and raised
 from that lookup, so the service fails to start with the error in its log
-rather than running without aliases.  Values set in the configuration files
-or the environment take precedence over any oslo.config source, so
-``[pci] alias`` lines left in ``nova.conf`` hide this driver's aliases; that
-is logged as a warning when the source is opened.
+rather than running without aliases.  Inside a Nova process the error is
+an instance of Nova's own exception class as well as of this package's
+(see :mod:`nova_pci_alias.nova_compat`), so that Nova handles it as its
+own: its API answers 400 for an invalid table.
+
+Values set in the configuration files or the environment take precedence
+over any oslo.config source, so ``[pci] alias`` lines left in ``nova.conf``
+hide this driver's aliases; that is logged as a warning when the source is
+opened.
 """
 
 import copy
@@ -53,6 +61,7 @@ from oslo_config import sources as oslo_sources
 from oslo_log import log as logging
 
 from nova_pci_alias import exception
+from nova_pci_alias import nova_compat
 from nova_pci_alias import opts
 from nova_pci_alias import registry
 from nova_pci_alias.sources import config as config_source
@@ -90,13 +99,32 @@ class AliasConfigurationSource(oslo_sources.ConfigurationSource):
     def get(self, group_name, option_name, opt):
         """Return the value of ``[pci] alias``; "no value" for the rest.
 
+        Inside a Nova process each error is also an instance of Nova's
+        class of the same name (see :mod:`nova_pci_alias.nova_compat`).
+
         :raises nova_pci_alias.exception.PciInvalidAlias: the merged table
             is invalid.
         :raises nova_pci_alias.exception.AliasSourceError: a source could
             not be read, or the driver is misconfigured.
+        :raises nova_pci_alias.exception.AliasSourceNotFound: a source
+            listed is not installed.
         """
         if (group_name, option_name) != ALIAS_OPTION:
             return oslo_sources._NoValue, None
+        try:
+            table = self._guarded_table()
+        except exception.NovaPciAliasException as exc:
+            raise nova_compat.as_nova_error(exc) from exc.__cause__
+        values = [config_source.option_value(entry)
+                  for entry in table.entries]
+        location = cfg.LocationInfo(
+            cfg.Locations.user,
+            'nova_pci_alias sources %s ([%s])' % (
+                ', '.join(self._registry.source_names), self._group_name))
+        return values, location
+
+    def _guarded_table(self):
+        """The table, refusing a source that asks for [pci] alias itself."""
         if getattr(self._busy, 'active', False):
             raise exception.AliasSourceError(
                 source=', '.join(self._source_names()),
@@ -106,16 +134,9 @@ class AliasConfigurationSource(oslo_sources.ConfigurationSource):
                        % self._group_name)
         self._busy.active = True
         try:
-            table = self._table()
+            return self._table()
         finally:
             self._busy.active = False
-        values = [config_source.option_value(entry)
-                  for entry in table.entries]
-        location = cfg.LocationInfo(
-            cfg.Locations.user,
-            'nova_pci_alias sources %s ([%s])' % (
-                ', '.join(self._registry.source_names), self._group_name))
-        return values, location
 
     def _source_names(self):
         return list(self._conf[self._group_name].sources)

@@ -10,4 +10,13 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Unit tests: no server, no network, no installed Nova."""
+"""Functional tests against nova 34.0.0 (``tox -e nova``).
+
+Importing ``nova.tests.functional`` makes Nova choose, for the whole
+process, between eventlet and native threads; ``tox -e nova`` asks for
+native threads (``OS_NOVA_DISABLE_EVENTLET_PATCHING``), which Nova refuses
+once anything has imported eventlet.  So it is imported here, before any
+test module imports the rest of Nova.
+"""
+
+import nova.tests.functional  # noqa: F401

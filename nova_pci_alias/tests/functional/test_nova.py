@@ -230,6 +230,14 @@ class TestInvalidDatabase(DatabaseTestCase):
             "'database' at sqlite:///%s, entry 1]" % self.database,
             str(exc))
 
+    def test_invalid_row_is_nova_own_class(self):
+        self.import_aliases(GPU)
+        self.write_row_by_hand(
+            "UPDATE pci_alias_entries SET vendor_id = '80861'")
+        self.start_nova(self.conf_file)
+        self.assertRaises(nova_exception.PciInvalidAlias,
+                          nova_request.get_alias_from_config)
+
     def test_invalid_row_is_in_the_service_log(self):
         self.import_aliases(GPU)
         self.write_row_by_hand(
@@ -253,6 +261,12 @@ class TestInvalidDatabase(DatabaseTestCase):
         os.remove(self.database)
         self.start_nova(self.conf_file)
         self.assertRaises(exception.AliasSourceNotReady,
+                          nova_request.get_alias_from_config)
+
+    def test_unsynced_database_is_a_nova_exception(self):
+        os.remove(self.database)
+        self.start_nova(self.conf_file)
+        self.assertRaises(nova_exception.NovaException,
                           nova_request.get_alias_from_config)
 
     def test_empty_database_gives_no_alias_with_a_warning(self):

@@ -21,6 +21,8 @@ loads the driver through its entry point.
 import io
 import json
 import os
+import sys
+import types
 
 import fixtures
 from oslo_config import cfg
@@ -43,6 +45,48 @@ config_source = pci_aliases
 [pci_aliases]
 driver = nova_pci_alias
 """
+
+
+class NovaExceptionModule(fixtures.Fixture):
+    """``sys.modules['nova.exception']`` for one test: a stand-in, or none.
+
+    :param present: load a stand-in of Nova's module (with Nova's class
+        hierarchy for PCI aliases) as if this process were a Nova service;
+        if False, make sure no ``nova.exception`` is loaded.
+    """
+
+    NAME = 'nova.exception'
+
+    def __init__(self, present=True):
+        super().__init__()
+        self.present = present
+
+    def _setUp(self):
+        saved = sys.modules.pop(self.NAME, None)
+        self.addCleanup(self._restore, saved)
+        if not self.present:
+            return
+        module = types.ModuleType(self.NAME)
+
+        class NovaException(Exception):
+            code = 500
+
+            def __init__(self, message=None, **kwargs):
+                self.kwargs = kwargs
+                self.message = message
+                super().__init__(message)
+
+        module.NovaException = NovaException
+        module.Invalid = type('Invalid', (NovaException,), {'code': 400})
+        module.PciInvalidAlias = type('PciInvalidAlias', (module.Invalid,),
+                                      {})
+        sys.modules[self.NAME] = module
+        self.module = module
+
+    def _restore(self, saved):
+        sys.modules.pop(self.NAME, None)
+        if saved is not None:
+            sys.modules[self.NAME] = saved
 
 
 class DriverTestCase(base.DatabaseTestCase):
@@ -226,6 +270,63 @@ class TestFailures(DriverTestCase):
         exc = self.assertRaises(exception.AliasSourceError,
                                 getattr, conf.pci, 'alias')
         self.assertIn('[pci_aliases] sources is empty', str(exc))
+
+
+class TestInsideNova(DriverTestCase):
+    """Errors in a process where Nova's exception module is loaded."""
+
+    def setUp(self):
+        super().setUp()
+        self.nova = self.useFixture(NovaExceptionModule()).module
+
+    def test_invalid_table_is_nova_class(self):
+        self.insert_row('gpu', '80861')
+        conf = self.service_conf()
+        self.assertRaises(self.nova.PciInvalidAlias,
+                          getattr, conf.pci, 'alias')
+
+    def test_invalid_table_is_still_our_class(self):
+        self.insert_row('gpu', '80861')
+        conf = self.service_conf()
+        self.assertRaises(exception.PciInvalidAlias,
+                          getattr, conf.pci, 'alias')
+
+    def test_invalid_table_keeps_our_text(self):
+        self.insert_row('gpu', '80861')
+        conf = self.service_conf()
+        exc = self.assertRaises(exception.PciInvalidAlias,
+                                getattr, conf.pci, 'alias')
+        self.assertEqual(
+            "Invalid PCI alias definition: '80861' does not match "
+            "'^[0-9a-fA-F]{4}$' (field 'vendor_id') [alias source "
+            "'database' at %s, entry 1]" % api.database_location(),
+            str(exc))
+
+    def test_invalid_table_carries_nova_http_code(self):
+        self.insert_row('gpu', '80861')
+        conf = self.service_conf()
+        exc = self.assertRaises(exception.PciInvalidAlias,
+                                getattr, conf.pci, 'alias')
+        self.assertEqual(400, exc.kwargs['code'])
+
+    def test_unreadable_source_is_nova_base_class(self):
+        with self.engine.begin() as connection:
+            connection.execute(sa.text('DROP TABLE pci_alias_revision'))
+        conf = self.service_conf()
+        exc = self.assertRaises(exception.AliasSourceNotReady,
+                                getattr, conf.pci, 'alias')
+        self.assertIsInstance(exc, self.nova.NovaException)
+
+
+class TestOutsideNova(DriverTestCase):
+
+    def test_invalid_table_is_exactly_our_class(self):
+        self.useFixture(NovaExceptionModule(present=False))
+        self.insert_row('gpu', '80861')
+        conf = self.service_conf()
+        exc = self.assertRaises(exception.PciInvalidAlias,
+                                getattr, conf.pci, 'alias')
+        self.assertIs(exception.PciInvalidAlias, type(exc))
 
 
 class TestFailuresMySQL(TestFailures):
