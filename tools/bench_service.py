@@ -91,7 +91,7 @@ def _free_port():
 def _write_config(directory, entries):
     path = os.path.join(directory, 'nova.conf')
     with open(path, 'w') as f:
-        f.write('[pci]\n')
+        f.write('[pci_alias]\nsources = config\n[pci]\n')
         for entry in entries:
             f.write('alias = %s\n' % entry)
     return path
@@ -165,13 +165,14 @@ def bench_app(entries, repeat):
     import nova_pci_alias
     from nova_pci_alias.api import app
     from nova_pci_alias import document
+    from nova_pci_alias import registry
     from nova_pci_alias.sources import config
 
     conf = cfg.ConfigOpts()
     conf.register_opt(config.alias_opt, group=config.GROUP)
     conf([], default_config_files=[], default_config_dirs=[])
     conf.set_override('alias', entries, group=config.GROUP)
-    application = app.build_app(conf)
+    application = app.build_app(conf, registry.AliasRegistry(conf))
     response = webob.Request.blank(PATH).get_response(application)
     if len(document.decode_document(response.body, PATH)) != len(entries):
         raise RuntimeError('the application does not serve the table')

@@ -20,7 +20,13 @@ many Nova nodes can read one catalogue with the ``remote`` source.
 * :mod:`nova_pci_alias.api.options` -- the ``[pci_alias_api]`` options;
 * :mod:`nova_pci_alias.api.app` -- the WSGI application and its
   middleware;
-* :mod:`nova_pci_alias.api.wsgi` -- the application factory for uWSGI,
-  gunicorn and mod_wsgi;
+* :mod:`nova_pci_alias.api.errors` -- its JSON errors (API-SIG form);
+* :mod:`nova_pci_alias.api.context` -- the request context that puts the
+  request id on log lines;
+* :mod:`nova_pci_alias.api.health` -- the ``pci_alias_table`` backend of
+  oslo.middleware's healthcheck;
+* :mod:`nova_pci_alias.api.wsgi` -- the application factory;
+* :mod:`nova_pci_alias.wsgi.api` -- the module-level ``application`` that
+  uWSGI, gunicorn and mod_wsgi load;
 * :mod:`nova_pci_alias.cmd.api` -- a single-process development server.
 """

@@ -20,36 +20,47 @@ Two resources, read-only:
     max-age`` and ``304 Not Modified`` for a matching ``If-None-Match``.
 ``/healthcheck``
     oslo.middleware's healthcheck application, configured in
-    ``[healthcheck]``.
+    ``[healthcheck]``; its ``pci_alias_table`` backend
+    (:mod:`nova_pci_alias.api.health`), on by default, says ``503`` while
+    no table can be served.
 
 Any other method gets ``405`` with ``Allow``, any other path ``404``; errors
-are JSON objects ``{"error": {"status", "title", "message"}}``.  The whole
-application is wrapped in oslo.middleware's ``HTTPProxyToWSGI`` (off unless
-``[oslo_middleware] enable_proxy_headers_parsing`` is set) and
-``RequestId`` (an ``X-OpenStack-Request-Id`` on every response).
+are JSON in the API-SIG form of :mod:`nova_pci_alias.api.errors`, with the
+request id and nothing about the service's backends (that goes to the log).
+The whole application is wrapped in oslo.middleware's ``HTTPProxyToWSGI``
+(off unless ``[oslo_middleware] enable_proxy_headers_parsing`` is set) and
+``RequestId`` (an ``X-OpenStack-Request-Id`` on every response), and every
+line logged while serving a request carries that id
+(:mod:`nova_pci_alias.api.context`).
+
+The service publishes only what it is told to: :func:`build_app` refuses a
+configuration that does not set ``[pci_alias] sources``.
 
 The document is encoded, and its ETag computed, once per new table: a
 request for an unchanged table only compares an ETag or copies bytes.
 """
 
 import collections
-import http
-import json
 import threading
 import time
 
 from oslo_config import cfg
 from oslo_log import log as logging
 from oslo_middleware import healthcheck
+from oslo_middleware.healthcheck import opts as healthcheck_opts
 from oslo_middleware import http_proxy_to_wsgi
 from oslo_middleware import request_id
 import webob
 import webob.dec
 import webob.etag
 
+from nova_pci_alias.api import context
+from nova_pci_alias.api import errors
+from nova_pci_alias.api import health
 from nova_pci_alias.api import options
 from nova_pci_alias import document
 from nova_pci_alias import exception
+from nova_pci_alias import opts
 from nova_pci_alias import registry as registry_mod
 
 LOG = logging.getLogger(__name__)
@@ -63,41 +74,54 @@ ALLOWED_METHODS = ('GET', 'HEAD')
 
 _JSON = 'application/json'
 
+#: What a client is told while no table can be served; the reason is logged.
+UNAVAILABLE_DETAIL = ('No PCI alias table can be served yet: the alias '
+                      'sources of the service have not loaded. The reason '
+                      'is in the service\'s log under this request id.')
+
 # A table, its encoded document and that document's ETag.
 _Publication = collections.namedtuple('_Publication',
                                       ['table', 'body', 'etag'])
 
 
 class TableUnavailable(Exception):
-    """No alias table can be served: the sources never loaded."""
+    """No alias table can be served: the sources never loaded.
 
-
-def error_response(status, message, headers=None):
-    """Return a JSON error response.
-
-    :param status: the HTTP status code.
-    :param message: what went wrong, for the client; one line, no secrets.
-    :param headers: extra ``(name, value)`` headers.
-    :returns: a :class:`webob.Response` with body
-        ``{"error": {"status": N, "title": "...", "message": "..."}}``.
+    Its message is the registry's error, for the log: it may name a
+    database host or a file, and is never sent to a client.
     """
-    status = http.HTTPStatus(status)
-    body = json.dumps({'error': {'status': status.value,
-                                 'title': status.phrase,
-                                 'message': message}}, sort_keys=True)
-    response = webob.Response(status=status.value, body=body.encode('utf-8'),
-                              content_type=_JSON, charset=None)
-    response.cache_control = 'no-store'
-    for name, value in headers or ():
-        response.headers[name] = value
-    return response
+
+
+class NoAliasSourceConfigured(cfg.Error):
+    """``[pci_alias] sources`` is not set: the service has nothing to serve.
+
+    A configuration error (:class:`oslo_config.cfg.Error`), raised by
+    :func:`build_app` before anything is served.
+    """
+
+
+class HealthcheckBackendNotInstalled(exception.NovaPciAliasException):
+    """The ``pci_alias_table`` healthcheck backend is not installed.
+
+    It is listed in ``[healthcheck] backends``, but oslo.middleware found
+    no such plugin (the package's entry points are not installed).
+    """
+
+    msg_fmt = ('The %(name)s healthcheck backend is listed in [healthcheck] '
+               'backends but is not installed (no entry point in the '
+               'oslo.middleware.healthcheck namespace): /healthcheck would '
+               'not say whether aliases can be served. Install '
+               'nova_pci_alias as a package, or remove %(name)s from the '
+               'option.')
 
 
 def not_found_app(environ, start_response):
     """A WSGI application that answers 404 to everything."""
     path = environ.get('PATH_INFO') or '/'
-    response = error_response(404, 'No resource at %s; the alias document '
-                              'is at %s.' % (path, ALIASES_PATH))
+    response = errors.error_response(
+        environ, 404, errors.NOT_FOUND,
+        'No resource at %s; the alias document is at %s.'
+        % (path, ALIASES_PATH))
     return response(environ, start_response)
 
 
@@ -138,7 +162,7 @@ class AliasDocumentResource:
         :returns: a ``(table, body, etag)`` named tuple.
         :raises TableUnavailable: the registry has no table to serve; the
             message says why (the registry's error, which names the failing
-            source and holds no secret).
+            source and where it reads from: for the log only).
         """
         if self._publication is None:
             # Never loaded: one request at a time asks the sources; those
@@ -172,9 +196,23 @@ class AliasDocumentResource:
             with self._lock:
                 recovered, self._failure = self._failure is not None, None
             if recovered:
-                LOG.info('The PCI alias table loaded; serving %d aliases.',
-                         len(table))
+                _log_serving(table, 'The PCI alias table loaded; serving')
         return table
+
+    def availability(self):
+        """Whether a publication can be produced now.
+
+        What the ``pci_alias_table`` health check asks: it is what a
+        request for the document would get, including a new attempt at the
+        first load once ``retry_after`` has passed.
+
+        :returns: True when :meth:`current` returns a publication.
+        """
+        try:
+            self.current()
+        except TableUnavailable:
+            return False
+        return True
 
     def _record_failure(self, message):
         with self._lock:
@@ -187,15 +225,25 @@ class AliasDocumentResource:
     @webob.dec.wsgify
     def __call__(self, req):
         if req.method not in ALLOWED_METHODS:
-            return error_response(
-                405, 'Method %s is not allowed on %s; the alias document '
+            return errors.error_response(
+                req.environ, 405, errors.METHOD_NOT_ALLOWED,
+                'Method %s is not allowed on %s; the alias document '
                 'is read-only.' % (req.method, ALIASES_PATH),
                 headers=[('Allow', ', '.join(ALLOWED_METHODS))])
         try:
             publication = self.current()
+            failure = None
         except TableUnavailable as exc:
-            return error_response(
-                503, 'The PCI alias table is not available: %s' % exc,
+            failure = exc
+        if failure is not None:
+            # The client's request id, on a line that says why.
+            LOG.info('Answering 503 to %(method)s %(path)s: no PCI alias '
+                     'table: %(reason)s', {'method': req.method,
+                                           'path': req.path_info,
+                                           'reason': failure})
+            return errors.error_response(
+                req.environ, 503, errors.TABLE_UNAVAILABLE,
+                UNAVAILABLE_DETAIL,
                 headers=[('Retry-After', str(self._retry_after))])
         if _matches(req.if_none_match, publication.etag):
             response = webob.Response(status=304, content_type=None,
@@ -233,10 +281,53 @@ class Router:
             LOG.exception('Unexpected error serving %s %s',
                           environ.get('REQUEST_METHOD'),
                           environ.get('PATH_INFO'))
-            response = error_response(
-                500, 'The alias service failed unexpectedly; the error '
-                'is in its log.')
+            response = errors.error_response(
+                environ, 500, errors.INTERNAL_ERROR,
+                'The alias service failed unexpectedly; the error is in '
+                'its log under this request id.')
             return response(environ, start_response)
+
+
+def _log_serving(table, prefix):
+    """Log the size of a table about to be served; WARNING when empty."""
+    if len(table):
+        LOG.info('%(prefix)s %(aliases)d PCI aliases (%(entries)d entries) '
+                 'at %(path)s.', {'prefix': prefix, 'aliases': len(table),
+                                  'entries': len(table.entries),
+                                  'path': ALIASES_PATH})
+    else:
+        LOG.warning('%(prefix)s no PCI alias at %(path)s: the sources hold '
+                    'no alias, and Nova nodes reading this service will '
+                    'have none.', {'prefix': prefix, 'path': ALIASES_PATH})
+
+
+def check_sources_configured(conf):
+    """Refuse a configuration that does not name the sources to publish.
+
+    ``[pci_alias] sources`` has a default (``config``), which publishes
+    an empty table from a file that was meant to configure a database: the
+    service must be told its sources. Unlike the tools, it does not fall
+    back on the sources of the oslo.config driver's group either.
+
+    :param conf: the parsed :class:`oslo_config.cfg.ConfigOpts`.
+    :raises NoAliasSourceConfigured: the option is not set in any
+        configuration file (nor overridden), or is set to an empty list.
+    """
+    opts.register_opts(conf)
+    location = conf.get_location('sources', opts.GROUP)
+    if location is None or location.location in (
+            cfg.Locations.opt_default, cfg.Locations.set_default):
+        files = ', '.join(conf.config_file) or 'none'
+        raise NoAliasSourceConfigured(
+            '[%s] sources is not set in the configuration files read '
+            '(%s): the PCI alias service publishes only the sources it is '
+            'told to; set it, for example "sources = database".'
+            % (opts.GROUP, files))
+    if not conf.pci_alias.sources:
+        raise NoAliasSourceConfigured(
+            '[%s] sources is empty (%s): the PCI alias service would '
+            'publish no alias; name at least one source.'
+            % (opts.GROUP, location.detail or location.location.name))
 
 
 def build_app(conf, registry=None):
@@ -244,25 +335,31 @@ def build_app(conf, registry=None):
 
     The table is loaded before this returns, so that the first client does
     not wait for it; a failure to load is logged, not raised: the service
-    then answers 503 until its sources load.
+    then answers 503 (and its health check says unhealthy) until its
+    sources load.
 
     :param conf: the :class:`oslo_config.cfg.ConfigOpts` of the service,
         already parsed; its ``[pci_alias]``, ``[pci_alias_api]``,
         ``[healthcheck]`` and ``[oslo_middleware]`` options are used.
     :param registry: the registry to publish; by default one built from
-        ``conf`` (the sources in ``[pci_alias] sources``).
+        ``conf``, whose ``[pci_alias] sources`` must then be set.
     :returns: the WSGI application, with its middleware.
+    :raises NoAliasSourceConfigured: no registry was given and
+        ``[pci_alias] sources`` is not set.
     :raises nova_pci_alias.exception.AliasSourceNotFound: a configured
         source is not installed.
     :raises nova_pci_alias.exception.AliasSourceError: a source failed to
         start.
+    :raises HealthcheckBackendNotInstalled: ``[healthcheck] backends``
+        lists ``pci_alias_table`` but oslo.middleware did not find it.
     """
     options.register_opts(conf)
     if registry is None:
+        check_sources_configured(conf)
         registry = registry_mod.AliasRegistry(conf)
         LOG.info('PCI alias sources: %(sources)s; configuration files: '
                  '%(files)s', {
-                     'sources': ', '.join(registry.source_names) or 'none',
+                     'sources': ', '.join(registry.source_names),
                      'files': ', '.join(conf.config_file) or 'none'})
     resource = AliasDocumentResource(
         registry, cache_max_age=conf.pci_alias_api.cache_max_age,
@@ -270,10 +367,28 @@ def build_app(conf, registry=None):
     _preload(resource)
     router = Router({
         ALIASES_PATH: resource,
-        HEALTHCHECK_PATH: healthcheck.Healthcheck(not_found_app, conf),
+        HEALTHCHECK_PATH: _healthcheck_app(conf, resource),
     })
-    app = http_proxy_to_wsgi.HTTPProxyToWSGI(router, conf)
+    app = context.RequestContextMiddleware(router)
+    app = http_proxy_to_wsgi.HTTPProxyToWSGI(app, conf)
     return request_id.RequestId(app, conf)
+
+
+def _healthcheck_app(conf, resource):
+    conf.register_opts(healthcheck_opts.HEALTHCHECK_OPTS, group='healthcheck')
+    # This configuration's default only: oslo.middleware's own default
+    # stays as it is for any other service of the process.
+    conf.set_default('backends', [health.BACKEND_NAME], group='healthcheck')
+    listed = health.BACKEND_NAME in conf.healthcheck.backends
+    with health.handing_over(resource) as handover:
+        app = healthcheck.Healthcheck(not_found_app, conf)
+    if listed and not handover.backends:
+        raise HealthcheckBackendNotInstalled(name=health.BACKEND_NAME)
+    if not listed:
+        LOG.warning('[healthcheck] backends does not list %s: /healthcheck '
+                    'will answer 200 even while no PCI alias table can be '
+                    'served.', health.BACKEND_NAME)
+    return app
 
 
 def _preload(resource):
@@ -284,6 +399,4 @@ def _preload(resource):
     except Exception:
         LOG.exception('Unexpected error loading the PCI alias table')
         return
-    LOG.info('Serving %d PCI aliases (%d entries) at %s.',
-             len(publication.table), len(publication.table.entries),
-             ALIASES_PATH)
+    _log_serving(publication.table, 'Serving')

@@ -10,17 +10,17 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""The alias service as a WSGI application, for uWSGI, gunicorn and mod_wsgi.
+"""The factory of the alias service's WSGI application.
 
-The application is built on first access to :data:`application`, not at
-import time::
+WSGI servers load :mod:`nova_pci_alias.wsgi.api`, whose module-level
+``application`` this factory builds at import::
 
-    uwsgi --http-socket 127.0.0.1:8790 \\
-        --module nova_pci_alias.api.wsgi:application
-    gunicorn --bind 127.0.0.1:8790 nova_pci_alias.api.wsgi:application
+    uwsgi --http-socket 127.0.0.1:8790 --need-app --lazy-apps \\
+        --module nova_pci_alias.wsgi.api:application
+    gunicorn --bind 127.0.0.1:8790 nova_pci_alias.wsgi.api:application
 
-or, for mod_wsgi, a script holding
-``from nova_pci_alias.api.wsgi import application``.
+This module builds nothing when imported; gunicorn can call the factory
+itself with ``'nova_pci_alias.api.wsgi:init_application()'``.
 
 The configuration files are the ones named in the environment variable
 :data:`CONFIG_FILES_ENV` (separated by ``;``), and only those; or else
@@ -30,20 +30,20 @@ package.
 """
 
 import os
-import threading
 
 from oslo_config import cfg
 from oslo_log import log as logging
 
 from nova_pci_alias.api import app as app_mod
+from nova_pci_alias import exception
 from nova_pci_alias import opts
+
+LOG = logging.getLogger(__name__)
 
 #: The environment variable naming the configuration files, ``;``-separated.
 CONFIG_FILES_ENV = 'NOVA_PCI_ALIAS_CONFIG_FILES'
 #: The program name, for logging and the configuration file search.
 PROG = 'nova-pci-alias-api'
-
-_LOCK = threading.Lock()
 
 
 def config_files_from_environment(environ=None):
@@ -69,7 +69,8 @@ def init_application(config_files=None, conf=None):
         when None.
     :returns: the WSGI application.
     :raises oslo_config.cfg.Error: a configuration file is missing or
-        invalid.
+        invalid, or ``[pci_alias] sources`` is not set
+        (:class:`nova_pci_alias.api.app.NoAliasSourceConfigured`).
     :raises nova_pci_alias.exception.NovaPciAliasException: a configured
         alias source is not installed or cannot start.
     """
@@ -83,15 +84,12 @@ def init_application(config_files=None, conf=None):
     conf([], project='nova', prog=PROG, default_config_files=config_files,
          default_config_dirs=None if config_files is None else [])
     logging.setup(conf, PROG)
-    return app_mod.build_app(conf)
-
-
-def __getattr__(name):
-    # PEP 562: ``application`` is built when a server first asks for it.
-    if name != 'application':
-        raise AttributeError('module %r has no attribute %r'
-                             % (__name__, name))
-    with _LOCK:
-        if 'application' not in globals():
-            globals()['application'] = init_application()
-    return globals()['application']
+    try:
+        return app_mod.build_app(conf)
+    except (cfg.Error, exception.NovaPciAliasException) as exc:
+        failure = exc
+    # Said in the service's own log, on one line (outside the except block,
+    # where oslo.log would add the error's text again), then raised for the
+    # WSGI server, which refuses to serve without an application.
+    LOG.critical('The PCI alias service cannot start: %s', failure)
+    raise failure

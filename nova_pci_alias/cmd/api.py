@@ -19,12 +19,14 @@
 A single-process, multi-threaded server from the standard library
 (:mod:`wsgiref`), listening on 127.0.0.1 unless told otherwise.  It is meant
 for development and tests; production runs the same application under
-uWSGI, gunicorn or mod_wsgi (:mod:`nova_pci_alias.api.wsgi`).
+uWSGI, gunicorn or mod_wsgi (:mod:`nova_pci_alias.wsgi.api`).
 
 Exit codes (those of :mod:`nova_pci_alias.cmd.common`): 0 stopped by
-SIGINT or SIGTERM; 2 a usage or configuration error; 3 an alias source that
-is not installed or cannot start; 6 the address cannot be listened on (in
-use, not permitted).  Errors are one line on standard error.
+SIGINT or SIGTERM; 2 a usage or configuration error (among them
+``[pci_alias] sources`` not set: the service refuses to guess what to
+publish); 3 an alias source that is not installed or cannot start; 6 the
+address cannot be listened on (in use, not permitted).  Errors are one line
+on standard error.
 """
 
 import signal

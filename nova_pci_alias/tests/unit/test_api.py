@@ -12,24 +12,31 @@
 
 """Tests of the alias service application, over real HTTP on 127.0.0.1."""
 
+import functools
 import http.client
 import json
+import logging
 import re
+import socket
 import threading
 import time
 import urllib.parse
 
 import fixtures
 from oslo_config import cfg
+from oslo_log import formatters
+from oslo_log import log as oslo_log
 from oslo_middleware import opts as middleware_opts
 from oslotest import base
 
 from nova_pci_alias.api import app
+from nova_pci_alias.api import health
 from nova_pci_alias.api import options
 from nova_pci_alias import document
 from nova_pci_alias import exception
 from nova_pci_alias import registry
 from nova_pci_alias.sources import config
+from nova_pci_alias.sources.database import options as database_options
 from nova_pci_alias.tests.unit import fakes
 from nova_pci_alias.tests.unit.fakes import entry
 from nova_pci_alias.tests.unit import httpserver
@@ -49,6 +56,31 @@ def fetch(url, path='/v1/aliases', method='GET', headers=None):
         return response.status, response.headers, response.read()
     finally:
         conn.close()
+
+
+class OsloLogFormat(fixtures.Fixture):
+    """Capture a logger's records as oslo.log formats them in a service.
+
+    With oslo.log's own defaults for ``logging_context_format_string`` and
+    ``logging_default_format_string``; ``output`` is the text.
+    """
+
+    def __init__(self, name):
+        super().__init__()
+        self.name = name
+
+    def _setUp(self):
+        log_conf = cfg.ConfigOpts()
+        oslo_log.register_options(log_conf)
+        log_conf([], default_config_files=[], default_config_dirs=[])
+        self.logger = self.useFixture(fixtures.FakeLogger(
+            name=self.name, level=logging.DEBUG, format='%(message)s',
+            formatter=functools.partial(formatters.ContextFormatter,
+                                        config=log_conf)))
+
+    @property
+    def output(self):
+        return self.logger.output
 
 
 class ServiceTestCase(base.BaseTestCase):
@@ -152,6 +184,13 @@ class TestDocument(ServiceTestCase):
         self.conf_fixture.config(group='pci_alias', sources=[])
         _, _, body = fetch(self.serve())
         self.assertEqual({'version': 1, 'aliases': []}, json.loads(body))
+
+    def test_serving_an_empty_table_is_a_warning_at_start(self):
+        logger = self.useFixture(fixtures.FakeLogger(
+            name='nova_pci_alias.api.app', level=logging.WARNING))
+        self.serve_sources(fakes.FakeSource(self.conf, []))
+        self.assertIn('Serving no PCI alias at /v1/aliases',
+                      logger.output)
 
     def test_query_string_is_ignored(self):
         status, _, _ = fetch(self.serve(), path='/v1/aliases?x=1')
@@ -274,13 +313,16 @@ class TestErrors(ServiceTestCase):
         _, headers, _ = fetch(self.url, method='DELETE')
         self.assertEqual('GET, HEAD', headers['Allow'])
 
-    def test_not_allowed_is_a_json_error(self):
-        _, _, body = fetch(self.url, method='PUT')
+    def test_not_allowed_is_an_api_sig_error(self):
+        _, headers, body = fetch(self.url, method='PUT')
         self.assertEqual(
-            {'status': 405, 'title': 'Method Not Allowed',
-             'message': 'Method PUT is not allowed on /v1/aliases; the '
-                        'alias document is read-only.'},
-            json.loads(body)['error'])
+            {'errors': [{
+                'status': 405, 'title': 'Method Not Allowed',
+                'code': 'nova_pci_alias.method_not_allowed',
+                'detail': 'Method PUT is not allowed on /v1/aliases; the '
+                          'alias document is read-only.',
+                'request_id': headers['X-OpenStack-Request-Id']}]},
+            json.loads(body))
 
     def test_unknown_path_is_not_found(self):
         status, _, _ = fetch(self.url, path='/v2/aliases')
@@ -288,7 +330,12 @@ class TestErrors(ServiceTestCase):
 
     def test_not_found_is_a_json_error(self):
         _, _, body = fetch(self.url, path='/')
-        self.assertEqual(404, json.loads(body)['error']['status'])
+        self.assertEqual(404, json.loads(body)['errors'][0]['status'])
+
+    def test_error_gives_the_request_id_of_its_response(self):
+        _, headers, body = fetch(self.url, path='/nowhere')
+        self.assertEqual(headers['X-OpenStack-Request-Id'],
+                         json.loads(body)['errors'][0]['request_id'])
 
     def test_error_content_type_is_json(self):
         _, headers, _ = fetch(self.url, path='/nowhere')
@@ -357,6 +404,123 @@ class TestMiddleware(ServiceTestCase):
         self.assertEqual(200, status)
 
 
+class TestHealthcheck(ServiceTestCase):
+    """``/healthcheck`` says whether the alias table can be served."""
+
+    def broken(self):
+        source = fakes.FakeSource(self.conf, [entry('gpu')])
+        source.error = exception.AliasSourceError(source='cmdb',
+                                                  reason='db.example down')
+        return source
+
+    def test_healthy_once_the_table_is_loaded(self):
+        status, _, _ = fetch(self.serve(), path='/healthcheck')
+        self.assertEqual(200, status)
+
+    def test_unhealthy_while_the_sources_never_loaded(self):
+        url = self.serve_sources(self.broken())
+        status, _, _ = fetch(url, path='/healthcheck')
+        self.assertEqual(503, status)
+
+    def test_head_is_unhealthy_too(self):
+        url = self.serve_sources(self.broken())
+        status, _, _ = fetch(url, path='/healthcheck', method='HEAD')
+        self.assertEqual(503, status)
+
+    def test_unhealthy_reason_names_no_backend(self):
+        url = self.serve_sources(self.broken())
+        _, _, body = fetch(url, path='/healthcheck')
+        self.assertEqual(health.UNAVAILABLE_REASON.encode(), body)
+
+    def test_detailed_unhealthy_reason_names_no_backend(self):
+        self.conf_fixture.config(group='healthcheck', detailed=True)
+        url = self.serve_sources(self.broken())
+        _, _, body = fetch(url, path='/healthcheck',
+                           headers={'Accept': 'application/json'})
+        self.assertNotIn(b'db.example', body)
+
+    def test_health_checks_alone_bring_a_replica_back(self):
+        # A balancer sends nothing else to a replica it took out.
+        source = self.broken()
+        url = self.serve_sources(source)
+        source.error = None
+        self.now += 10
+        status, _, _ = fetch(url, path='/healthcheck')
+        self.assertEqual(200, status)
+
+    def test_healthy_through_an_outage_after_a_load(self):
+        # The last good table is still served: the replica can serve.
+        source = fakes.FakeSource(self.conf, [entry('gpu')])
+        url = self.serve_sources(source)
+        source.error = exception.AliasSourceError(source='cmdb',
+                                                  reason='down')
+        status, _, _ = fetch(url, path='/healthcheck')
+        self.assertEqual(200, status)
+
+    def test_listed_with_disable_by_file(self):
+        flag = self.useFixture(fixtures.TempDir()).join('disabled')
+        self.conf_fixture.config(
+            group='healthcheck', disable_by_file_path=flag,
+            backends=[health.BACKEND_NAME, 'disable_by_file'])
+        url = self.serve_sources(self.broken())
+        status, _, _ = fetch(url, path='/healthcheck')
+        self.assertEqual(503, status)
+
+    def test_not_listed_is_a_warning(self):
+        self.conf_fixture.config(group='healthcheck',
+                                 backends=['disable_by_file'])
+        self.serve()
+        self.assertIn('[healthcheck] backends does not list '
+                      'pci_alias_table', self.logger.output)
+
+    def test_listed_but_not_installed_is_refused(self):
+        self.useFixture(fixtures.MockPatch(
+            'nova_pci_alias.api.health.BACKEND_NAME', 'not_installed'))
+        self.assertRaises(app.HealthcheckBackendNotInstalled, self.serve)
+
+    def test_two_applications_check_their_own_tables(self):
+        self.serve()
+        url = self.serve_sources(self.broken())
+        status, _, _ = fetch(url, path='/healthcheck')
+        self.assertEqual(503, status)
+
+    def test_backend_outside_the_service_is_unhealthy(self):
+        backend = health.AliasTableHealthcheck(self.conf, {})
+        self.assertFalse(backend.healthcheck(80).available)
+
+
+class TestRealDatabaseFailure(ServiceTestCase):
+    """A database that cannot be reached, through the real source."""
+
+    def setUp(self):
+        super().setUp()
+        with socket.socket() as sock:
+            sock.bind(('127.0.0.1', 0))
+            port = sock.getsockname()[1]
+        # Nothing listens there once the socket is closed: PostgreSQL's
+        # driver gets "connection refused" at once.
+        self.conf_fixture.config(group='pci_alias', sources=['database'])
+        database_options.register_opts(self.conf)
+        self.conf_fixture.config(
+            group='pci_alias_database',
+            connection='postgresql+psycopg2://alice:SECRET@127.0.0.1:%d/'
+                       'aliases' % port)
+        self.url = self.serve()
+
+    def test_error_body_does_not_say_where_the_database_is(self):
+        _, _, body = fetch(self.url)
+        self.assertNotIn(b'postgresql', body)
+
+    def test_log_says_where_the_database_is(self):
+        fetch(self.url)
+        self.assertIn('postgresql+psycopg2://alice:***@127.0.0.1:',
+                      self.logger.output)
+
+    def test_healthcheck_is_unhealthy(self):
+        status, _, _ = fetch(self.url, path='/healthcheck')
+        self.assertEqual(503, status)
+
+
 class SlowBrokenSource(fakes.FakeSource):
     """A source whose backend takes a while to fail."""
 
@@ -380,24 +544,41 @@ class TestSourceFailures(ServiceTestCase):
         status, _, _ = fetch(self.serve_sources(self.broken()))
         self.assertEqual(503, status)
 
-    def test_unavailable_names_the_failing_source(self):
+    def test_unavailable_tells_the_client_nothing_of_the_source(self):
         _, _, body = fetch(self.serve_sources(self.broken()))
-        self.assertEqual(
-            "The PCI alias table is not available: PCI alias source 'cmdb' "
-            "failed: the backend is down",
-            json.loads(body)['error']['message'])
+        self.assertEqual(app.UNAVAILABLE_DETAIL,
+                         json.loads(body)['errors'][0]['detail'])
+
+    def test_unavailable_reason_is_logged_with_the_request_id(self):
+        url = self.serve_sources(self.broken())
+        logger = self.useFixture(OsloLogFormat('nova_pci_alias.api.app'))
+        _, headers, _ = fetch(url)
+        # oslo.log's logging_context_format_string: "[global_request_id
+        # request_id user_identity]", where it shows "[-]" out of context.
+        line, = [line for line in logger.output.splitlines()
+                 if 'Answering 503' in line]
+        self.assertIn("[None %s - - - - - -] Answering 503 to GET "
+                      "/v1/aliases: no PCI alias table: PCI alias source "
+                      "'cmdb' failed: the backend is down"
+                      % headers['X-OpenStack-Request-Id'], line)
 
     def test_unavailable_says_when_to_retry(self):
         self.conf_fixture.config(group='pci_alias_api', retry_after=7)
         _, headers, _ = fetch(self.serve_sources(self.broken()))
         self.assertEqual('7', headers['Retry-After'])
 
-    def test_invalid_table_is_unavailable_with_the_entry(self):
+    def test_invalid_table_is_logged_with_the_entry(self):
+        source = fakes.FakeSource(self.conf, [entry('gpu', vendor_id='x')],
+                                  where='https://cmdb.example/aliases')
+        fetch(self.serve_sources(source))
+        self.assertIn("[alias source 's1' at https://cmdb.example/aliases, "
+                      "entry 1]", self.logger.output)
+
+    def test_invalid_table_is_not_described_to_the_client(self):
         source = fakes.FakeSource(self.conf, [entry('gpu', vendor_id='x')],
                                   where='https://cmdb.example/aliases')
         _, _, body = fetch(self.serve_sources(source))
-        self.assertIn("[alias source 's1' at https://cmdb.example/aliases, "
-                      "entry 1]", json.loads(body)['error']['message'])
+        self.assertNotIn(b'cmdb.example', body)
 
     def test_sources_are_not_asked_again_before_retry_after(self):
         source = self.broken()
@@ -441,8 +622,8 @@ class TestSourceFailures(ServiceTestCase):
         source.error = None
         self.now += 10
         fetch(url)
-        self.assertIn('The PCI alias table loaded; serving 1 aliases.',
-                      self.logger.output)
+        self.assertIn('The PCI alias table loaded; serving 1 PCI aliases '
+                      '(1 entries) at /v1/aliases.', self.logger.output)
 
     def test_last_good_table_is_served_through_an_outage(self):
         source = fakes.FakeSource(self.conf, [entry('gpu')])
@@ -480,13 +661,54 @@ class TestBuildApp(base.BaseTestCase):
                          [opt.name for opt in options.list_opts()[0][1]])
 
 
+class TestSourcesMustBeConfigured(base.BaseTestCase):
+    """SPEC 9: a service with no source configured refuses to start."""
+
+    def setUp(self):
+        super().setUp()
+        self.tmp = self.useFixture(fixtures.TempDir())
+        self.useFixture(fixtures.FakeLogger(name='nova_pci_alias'))
+
+    def build(self, text):
+        path = self.tmp.join('api.conf')
+        with open(path, 'w') as f:
+            f.write(text)
+        conf = cfg.ConfigOpts()
+        conf(['--config-file', path], default_config_dirs=[])
+        return app.build_app(conf)
+
+    def test_unset_sources_are_refused(self):
+        self.assertRaises(app.NoAliasSourceConfigured, self.build,
+                          '[pci]\nalias = %s\n' % GPU)
+
+    def test_refusal_says_what_to_set_and_which_files_were_read(self):
+        exc = self.assertRaises(app.NoAliasSourceConfigured, self.build,
+                                '[pci]\nalias = %s\n' % GPU)
+        self.assertEqual(
+            '[pci_alias] sources is not set in the configuration files '
+            'read (%s): the PCI alias service publishes only the sources '
+            'it is told to; set it, for example "sources = database".'
+            % self.tmp.join('api.conf'), str(exc))
+
+    def test_empty_sources_are_refused(self):
+        self.assertRaises(app.NoAliasSourceConfigured, self.build,
+                          '[pci_alias]\nsources =\n')
+
+    def test_explicit_config_source_is_served(self):
+        application = self.build('[pci_alias]\nsources = config\n'
+                                 '[pci]\nalias = %s\n' % GPU)
+        url = self.useFixture(httpserver.WSGIServerFixture(application)).url
+        self.assertEqual(200, fetch(url)[0])
+
+
 class TestConfigFromFiles(base.BaseTestCase):
     """The options read from a file, as a deployer writes them."""
 
     def test_cache_max_age_from_a_file(self):
         path = self.useFixture(fixtures.TempDir()).join('api.conf')
         with open(path, 'w') as f:
-            f.write('[pci_alias_api]\ncache_max_age = 300\n')
+            f.write('[pci_alias]\nsources = config\n'
+                    '[pci_alias_api]\ncache_max_age = 300\n')
         conf = cfg.ConfigOpts()
         conf(['--config-file', path], default_config_dirs=[])
         url = self.useFixture(httpserver.WSGIServerFixture(

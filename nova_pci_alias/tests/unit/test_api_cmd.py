@@ -31,6 +31,8 @@ from nova_pci_alias.cmd import api
 from nova_pci_alias.cmd import common
 
 CONF_TEXT = """
+[pci_alias]
+sources = config
 [pci]
 alias = {"name": "gpu", "vendor_id": "10de", "product_id": "1db6"}
 """
@@ -104,8 +106,20 @@ class TestStartupErrors(CommandTestCase):
                                 '--port', '70000')
         self.assertEqual(common.EXIT_USAGE, code)
 
+    def test_no_source_is_a_configuration_error(self):
+        path = self.write('[pci]\nalias = {"name": "gpu", "vendor_id": '
+                          '"10de", "product_id": "1db6"}\n')
+        code, err = self.run_main('--config-file', path)
+        self.assertEqual(
+            (common.EXIT_USAGE,
+             'nova-pci-alias-api: error: [pci_alias] sources is not set in '
+             'the configuration files read (%s): the PCI alias service '
+             'publishes only the sources it is told to; set it, for example '
+             '"sources = database".\n' % path), (code, err))
+
     def test_unknown_source(self):
-        path = self.write(CONF_TEXT + '[pci_alias]\nsources = cmdb\n')
+        path = self.write(CONF_TEXT.replace('sources = config',
+                                            'sources = cmdb'))
         code, err = self.run_main('--config-file', path)
         self.assertEqual((common.EXIT_SOURCE, True),
                          (code, "PCI alias source 'cmdb' is not installed"
