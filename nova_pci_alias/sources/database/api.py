@@ -357,11 +357,27 @@ def get_entry_records(name):
 def _begin_write(connection):
     """Lock out other writers, bump the revision; return the entries.
 
-    The UPDATE of the revision row comes first: it holds the row lock (or
-    SQLite's write lock) until commit, so concurrent writes queue up and
-    each one validates the table that the previous one left.
+    The UPDATE of the revision row is the first statement of every write
+    transaction, before any read: it waits for the writers' lock (the row
+    lock on MySQL and PostgreSQL, the database's write lock on SQLite) and
+    holds it until commit, so concurrent writes queue up and each one
+    reads, validates and extends the table that the previous one committed.
+
+    Nothing may be read before it:
+
+    * on MySQL (InnoDB, REPEATABLE READ) the first plain read fixes the
+      transaction's snapshot; a read before the lock would let this write
+      validate a table that another writer has since replaced, and commit
+      a table that no node can load;
+    * on SQLite a transaction that has read and then wants to write is
+      refused at once ("database is locked") when another writer is
+      committing, without waiting for the busy timeout; a transaction
+      whose first statement writes waits for the lock, as one opened with
+      ``BEGIN IMMEDIATE`` does;
+    * on PostgreSQL (READ COMMITTED) each statement sees what was committed
+      before it started, so the reads below see the previous writer's
+      table once the UPDATE got the lock.
     """
-    _check_schema(connection)
     result = connection.execute(
         sa.update(models.AliasRevision)
         .where(models.AliasRevision.id == models.REVISION_ROW_ID)
@@ -369,6 +385,7 @@ def _begin_write(connection):
                 updated_at=timeutils.utcnow()))
     if result.rowcount != 1:
         raise _not_ready('has no PCI alias revision row')
+    _check_schema(connection)
     return _select_entries(connection)
 
 
