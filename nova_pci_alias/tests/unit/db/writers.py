@@ -31,7 +31,7 @@ import time
 
 #: Seconds between handing out a round and its start, so that every writer
 #: has its job before the first one starts.
-_LEAD = 0.05
+LEAD = 0.05
 
 
 def _configure(url):
@@ -73,6 +73,10 @@ def _write(job):
             api.import_entries(argument, 'the test', replace=True)
         elif kind == 'delete':
             api.delete_alias(argument)
+        elif kind == 'create_many':
+            # (entries) one after the other, for a throughput figure.
+            for one in argument:
+                api.create_entry(one)
         else:
             raise ValueError('unknown job %r' % (kind,))
     except Exception as exc:
@@ -134,7 +138,7 @@ class WriterPool:
             is the seconds that writer waits after the common start.
         :returns: the ``(outcome, message)`` of every job, in order.
         """
-        start_at = time.time() + _LEAD
+        start_at = time.time() + LEAD
         for pipe, (delay, job) in zip(self._pipes, jobs):
             pipe.send((url, job, start_at + delay))
         return [pipe.recv() for pipe, _ in zip(self._pipes, jobs)]
