@@ -258,9 +258,10 @@ def _deadline_passed(exc):
 def _deadline_error(exc, option):
     seconds = _Settings.deadlines[option]
     if option == 'sqlite_busy_timeout':
-        reason = ('%s stayed locked by another process for more than %d '
-                  'seconds ([pci_alias_database] sqlite_busy_timeout): %s' % (
-                      database_location(), seconds, _reason(exc)))
+        reason = ('%s is locked by another process; gave up waiting for '
+                  'it ([pci_alias_database] sqlite_busy_timeout = %d '
+                  'seconds): %s' % (database_location(), seconds,
+                                    _reason(exc)))
     else:
         reason = ('no answer from %s within %d seconds ([pci_alias_database] '
                   '%s): %s' % (database_location(), seconds, option,

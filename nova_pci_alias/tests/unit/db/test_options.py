@@ -109,6 +109,13 @@ class TestOptions(base.BaseTestCase):
             connection_parameters='options=-c%20search_path%3Dx'
         )['options'])
 
+    def test_blank_options_turn_the_server_statement_timeout_off(self):
+        # For PgBouncer, which refuses the options start-up parameter.
+        self.assertEqual('options=', self.settings(
+            connection='postgresql+psycopg2://u:p@db/x',
+            connection_parameters='options='
+        )['connection_parameters'].split('&')[0])
+
     def test_added_parameters_are_named(self):
         self.conf_fixture.config(group=options.GROUP,
                                  connection='mysql+pymysql://u:p@db/x',
