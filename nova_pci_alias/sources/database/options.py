@@ -210,8 +210,8 @@ def _with_deadlines(url_text, parameters, group):
     """Return ``parameters`` with the deadlines the driver lacks."""
     url = sa_url.make_url(url_text)
     # A blank value counts as given: "options=" turns PostgreSQL's off.
-    given = set(url.query) | set(parse.parse_qs(parameters,
-                                                 keep_blank_values=True))
+    given = set(url.query) | set(
+        parse.parse_qs(parameters, keep_blank_values=True))
     extra = {key: value for key, value in
              _deadline_parameters(url, group).items() if key not in given}
     if not extra:
