@@ -30,25 +30,41 @@ the database and validating the table), the change-token check (what a
 refresh costs when nothing changed), and the translation of a two-alias
 extra spec through a registry backed by the database, against one backed by
 ``[pci] alias`` (no I/O is expected on that path: the ratio should be close
-to 1).
+to 1), and the rate of creates of four writer processes at once (they
+queue on the writers' lock).
+
+Then the deadlines, at the default ``[pci_alias_database]`` timeouts,
+through a TCP proxy on 127.0.0.1: the seconds a first load takes to fail
+against a MySQL and a PostgreSQL server that accept and never answer (no
+server needed; goal: the deadline that applies, ``statement_timeout`` for
+MySQL's greeting, ``connect_timeout`` for PostgreSQL, plus at most one
+second), and, per server database, the seconds a refresh takes to fail once
+the server stops answering on an open connection (goal: the documented
+bound, twice ``statement_timeout`` on MySQL, ``statement_timeout + 1 +
+connect_timeout`` on PostgreSQL).
 """
 
 import argparse
 import os
 import shutil
 import tempfile
+import threading
+import time
 import timeit
 
 from oslo_config import cfg
 from oslo_db.sqlalchemy import enginefacade
 import sqlalchemy as sa
 
+from nova_pci_alias import exception
 from nova_pci_alias import opts
 from nova_pci_alias import registry
 from nova_pci_alias import request
 from nova_pci_alias.sources.database import api
 from nova_pci_alias.sources.database import models
 from nova_pci_alias.sources.database import options
+from nova_pci_alias.tests.unit.db import tcpproxy
+from nova_pci_alias.tests.unit.db import writers
 
 # Named to pass through tox's passenv (NOVA_PCI_ALIAS_TEST_*).
 ENV = 'NOVA_PCI_ALIAS_TEST_BENCH_DATABASES'
@@ -57,6 +73,15 @@ SPEC = 'alias-00007:2,alias-00042:1'
 
 def _best(func, number, repeat):
     return min(timeit.repeat(func, number=number, repeat=repeat)) / number
+
+
+#: Blackholed servers need no server: the proxy never forwards.
+BLACKHOLED = ('mysql+pymysql://nova:x@127.0.0.1:3306/nova_pci_alias',
+              'postgresql+psycopg2://nova:x@127.0.0.1:5432/nova_pci_alias')
+#: How long a failing call may take before the figure says it hung.
+HUNG = 60
+WRITERS = 4
+CREATES_PER_WRITER = 25
 
 
 def _conf(url):
@@ -129,7 +154,105 @@ def _rows_for(database, repeat, make_entries):
     rows.append(('%s: translate 2-alias spec, database registry' % label,
                  via_database * 1e6, 'us/call', via_database / via_config,
                  'x config'))
+    rows.append(_writers_row(database))
+    if label != 'sqlite':
+        rows.append(_frozen_row(database))
     return rows
+
+
+def _writers_row(database):
+    """Creates per second of concurrent writer processes."""
+    api.import_entries([], 'bench', replace=True)
+    pool = writers.WriterPool(WRITERS)
+    try:
+        jobs = [(0, ('create_many', [
+            {'name': 'w%d-%03d' % (writer, number), 'vendor_id': '10de',
+             'product_id': '1db6'} for number in range(CREATES_PER_WRITER)]))
+            for writer in range(WRITERS)]
+        start = time.monotonic()
+        results = pool.run(database.url, jobs)
+        seconds = time.monotonic() - start - writers.LEAD
+        pool.release()
+    finally:
+        pool.close()
+    failed = sum(1 for outcome, _ in results if outcome != 'ok')
+    return ('%s: %d writer processes at once, creates' % (
+        database.label, WRITERS), WRITERS * CREATES_PER_WRITER / seconds,
+        '/s', failed, 'writers failed')
+
+
+def _seconds_to_fail(call):
+    """Seconds ``call`` takes to raise AliasSourceError (HUNG if it hangs)."""
+    box = {}
+
+    def run():
+        start = time.monotonic()
+        try:
+            call()
+        except exception.AliasSourceError:
+            pass
+        box['seconds'] = time.monotonic() - start
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(HUNG)
+    return box.get('seconds', HUNG)
+
+
+class _Proxied:
+    """A registry on its own transaction context, through a TCP proxy."""
+
+    def __init__(self, url_text, mode):
+        url = sa.engine.make_url(url_text)
+        self.proxy = tcpproxy.TCPProxyFixture(url.host, url.port, mode=mode)
+        self.proxy.setUp()
+        self._reset = api.context_manager.patch_factory(
+            enginefacade.transaction_context())
+        proxied = url.set(host='127.0.0.1', port=self.proxy.port)
+        conf = _conf(proxied.render_as_string(hide_password=False))
+        conf.set_override('refresh_interval', 0, group=opts.GROUP)
+        self.registry = registry.AliasRegistry(conf)
+        self.deadlines = options.deadlines(conf)
+
+    def close(self):
+        api.context_manager.dispose_pool()
+        self._reset()
+        self.proxy.cleanUp()
+
+
+def _blackholed_rows():
+    rows = []
+    for url in BLACKHOLED:
+        proxied = _Proxied(url, tcpproxy.BLACKHOLE)
+        try:
+            seconds = _seconds_to_fail(proxied.registry.get_table)
+            backend = sa.engine.make_url(url).get_backend_name()
+            deadline = proxied.deadlines[
+                'statement_timeout' if backend == 'mysql'
+                else 'connect_timeout']
+        finally:
+            proxied.close()
+        rows.append(('%s: blackholed server, first load fails after' %
+                     backend, seconds, 's', deadline, 's deadline'))
+    return rows
+
+
+def _frozen_row(database):
+    proxied = _Proxied(database.url, tcpproxy.FORWARD)
+    try:
+        proxied.registry.get_table()
+        proxied.proxy.freeze()
+        seconds = _seconds_to_fail(proxied.registry.refresh)
+        statement = proxied.deadlines['statement_timeout']
+        if database.label == 'mysql':
+            bound = 2 * statement
+        else:
+            bound = (statement + options.PG_CLIENT_GRACE
+                     + proxied.deadlines['connect_timeout'])
+    finally:
+        proxied.close()
+    return ('%s: server frozen after a load, refresh fails after' %
+            database.label, seconds, 's', bound, 's bound')
 
 
 def rows(repeat, urls=None):
@@ -156,7 +279,7 @@ def rows(repeat, urls=None):
                 database.close()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return result
+    return result + _blackholed_rows()
 
 
 def main():

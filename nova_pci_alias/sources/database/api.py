@@ -22,14 +22,18 @@ test databases into :data:`context_manager` the same way.
 
 Operations are retried the oslo.db way (:func:`oslo_db.api.wrap_db_retry`)
 when the connection drops or a deadlock is detected, within the bounds of
-``[pci_alias_database] db_max_retries``.  Database errors leave this module
-as the package's own errors, naming the database with its password masked:
+``[pci_alias_database] db_max_retries``, but not when a deadline passed
+(``connect_timeout``, ``statement_timeout``, ``sqlite_busy_timeout``): a
+server that did not answer in time would make every attempt wait for the
+whole deadline again.  Database errors leave this module as the package's
+own errors, naming the database with its password masked:
 
 * :class:`~nova_pci_alias.exception.AliasSourceNotReady` when the schema is
   missing or older than this package's (run
   ``nova-pci-alias-manage db sync``);
 * :class:`~nova_pci_alias.exception.AliasSourceError` for any other
-  database failure, such as a server that cannot be reached.
+  database failure, such as a server that cannot be reached, or that did
+  not answer within a deadline (the error names the option).
 
 oslo.db logs these failures too, at WARNING or ERROR with a traceback, on
 every attempt; during an outage that would repeat at every refresh.  While
@@ -43,6 +47,7 @@ fails to load, and readers see a new revision exactly when entries changed.
 
 import functools
 import logging
+import sys
 import threading
 
 from oslo_db import api as oslo_db_api
@@ -69,6 +74,9 @@ class _Settings:
 
     url = options.DEFAULT_CONNECTION
     retry = options.retry_settings()
+    deadlines = options.deadlines()
+    # The URL parameters this package added, left out of messages.
+    added_parameters = frozenset()
 
 
 _running = threading.local()
@@ -107,13 +115,31 @@ def configure(conf):
     _Settings.url = conf[options.GROUP].connection
     _Settings.retry = options.retry_settings(conf)
     if not context_manager.is_started:
+        _Settings.deadlines = options.deadlines(conf)
+        _Settings.added_parameters = frozenset(
+            options.added_parameters(conf))
         context_manager.configure(**options.engine_settings(conf))
+        context_manager.append_on_engine_create(_on_engine_create)
+
+
+def _on_engine_create(engine):
+    """Give PostgreSQL connections the client-side deadline they lack."""
+    if engine.dialect.name == 'postgresql':
+        from nova_pci_alias.sources.database import deadline
+        deadline.watch_engine(
+            engine, _Settings.deadlines['statement_timeout']
+            + options.PG_CLIENT_GRACE)
 
 
 def _url():
-    """The URL in use: the engine's once started, else the configured one."""
+    """The URL in use: the engine's once started, else the configured one.
+
+    Without the parameters that carry this package's deadlines: messages
+    name the database as the operator configured it.
+    """
     if context_manager.is_started:
-        return context_manager.writer.get_engine().url
+        return context_manager.writer.get_engine().url.difference_update_query(
+            _Settings.added_parameters)
     try:
         return sa.engine.make_url(_Settings.url)
     except Exception:
@@ -130,8 +156,7 @@ def database_location():
 
 def _reason(exc):
     """The first line of what the driver said, without any password."""
-    inner = getattr(exc, 'inner_exception', None) or exc
-    inner = getattr(inner, 'orig', None) or inner
+    inner = _driver_error(exc)
     text = str(inner).strip().splitlines()
     text = text[0] if text else type(inner).__name__
     url = _url()
@@ -178,6 +203,81 @@ def _lost_connection(exc):
             and getattr(inner.orig, 'pgcode', 'unknown') is None)
 
 
+# What the drivers say when a deadline passed, besides the timeouts that
+# Python's sockets raise (PyMySQL).
+_PG_CONNECT_TIMEOUT = 'timeout expired'
+_PG_QUERY_CANCELED = '57014'
+_PYMYSQL_CONNECT_FAILED = 2003
+_SQLITE_LOCKED = 'database is locked'
+
+
+def _driver_error(exc):
+    inner = getattr(exc, 'inner_exception', None) or exc
+    return getattr(inner, 'orig', None) or inner
+
+
+def _chained(exc):
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        yield exc
+        exc = exc.__cause__ or exc.__context__
+
+
+def _deadline_passed(exc):
+    """Return the name of the deadline option that ``exc`` ran into, or None.
+
+    MySQL (PyMySQL): the socket's timeout, raised inside the driver's error;
+    while connecting, ``connect_timeout``, else ``statement_timeout`` (the
+    read and write timeouts).  PostgreSQL: libpq's start-up timeout, the
+    server's cancellation, or the client-side deadline.  SQLite: the busy
+    timeout.
+    """
+    from_driver = _driver_error(exc)
+    text = str(from_driver)
+    if getattr(from_driver, 'pgcode', None) == _PG_QUERY_CANCELED:
+        return 'statement_timeout'
+    watchdog = sys.modules.get(__package__ + '.deadline')
+    if watchdog is not None and isinstance(from_driver,
+                                           watchdog.DeadlinePassed):
+        return 'statement_timeout'
+    if _PG_CONNECT_TIMEOUT in text and getattr(
+            from_driver, 'pgcode', 'unknown') is None:
+        return 'connect_timeout'
+    if _SQLITE_LOCKED in text:
+        return 'sqlite_busy_timeout'
+    if any(isinstance(link, TimeoutError)
+           for link in _chained(from_driver)):
+        args = getattr(from_driver, 'args', ())
+        if args and args[0] == _PYMYSQL_CONNECT_FAILED:
+            return 'connect_timeout'
+        return 'statement_timeout'
+    return None
+
+
+def _deadline_error(exc, option):
+    seconds = _Settings.deadlines[option]
+    if option == 'sqlite_busy_timeout':
+        reason = ('%s is locked by another process; gave up waiting for '
+                  'it ([pci_alias_database] sqlite_busy_timeout = %d '
+                  'seconds): %s' % (database_location(), seconds,
+                                    _reason(exc)))
+    else:
+        reason = ('no answer from %s within %d seconds ([pci_alias_database] '
+                  '%s): %s' % (database_location(), seconds, option,
+                               _reason(exc)))
+    return exception.AliasSourceError(source=SOURCE_NAME, reason=reason)
+
+
+def _worth_retrying(exc):
+    """Retry a lost connection, unless a deadline passed.
+
+    A server that did not answer in time would most likely make the
+    caller wait the whole deadline again.
+    """
+    return _lost_connection(exc) and _deadline_passed(exc) is None
+
+
 def _not_ready(reason):
     return exception.AliasSourceNotReady(
         source=SOURCE_NAME,
@@ -201,6 +301,9 @@ def _translate_errors(func):
         except db_exc.DBNonExistentTable:
             raise _not_ready('has no PCI alias tables') from None
         except (db_exc.DBError, sa_exc.SQLAlchemyError) as exc:
+            deadline = _deadline_passed(exc)
+            if deadline is not None:
+                raise _deadline_error(exc, deadline) from None
             if _lost_connection(exc):
                 raise exception.AliasSourceError(
                     source=SOURCE_NAME, reason='cannot connect to %s: %s' % (
@@ -224,7 +327,7 @@ def _retrying(func):
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         return oslo_db_api.wrap_db_retry(
-            exception_checker=_lost_connection, **_Settings.retry)(func)(
+            exception_checker=_worth_retrying, **_Settings.retry)(func)(
                 *args, **kwargs)
     return wrapper
 
@@ -357,11 +460,27 @@ def get_entry_records(name):
 def _begin_write(connection):
     """Lock out other writers, bump the revision; return the entries.
 
-    The UPDATE of the revision row comes first: it holds the row lock (or
-    SQLite's write lock) until commit, so concurrent writes queue up and
-    each one validates the table that the previous one left.
+    The UPDATE of the revision row is the first statement of every write
+    transaction, before any read: it waits for the writers' lock (the row
+    lock on MySQL and PostgreSQL, the database's write lock on SQLite) and
+    holds it until commit, so concurrent writes queue up and each one
+    reads, validates and extends the table that the previous one committed.
+
+    Nothing may be read before it:
+
+    * on MySQL (InnoDB, REPEATABLE READ) the first plain read fixes the
+      transaction's snapshot; a read before the lock would let this write
+      validate a table that another writer has since replaced, and commit
+      a table that no node can load;
+    * on SQLite a transaction that has read and then wants to write is
+      refused at once ("database is locked") when another writer is
+      committing, without waiting for the busy timeout; a transaction
+      whose first statement writes waits for the lock, as one opened with
+      ``BEGIN IMMEDIATE`` does;
+    * on PostgreSQL (READ COMMITTED) each statement sees what was committed
+      before it started, so the reads below see the previous writer's
+      table once the UPDATE got the lock.
     """
-    _check_schema(connection)
     result = connection.execute(
         sa.update(models.AliasRevision)
         .where(models.AliasRevision.id == models.REVISION_ROW_ID)
@@ -369,6 +488,7 @@ def _begin_write(connection):
                 updated_at=timeutils.utcnow()))
     if result.rowcount != 1:
         raise _not_ready('has no PCI alias revision row')
+    _check_schema(connection)
     return _select_entries(connection)
 
 

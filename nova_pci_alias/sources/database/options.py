@@ -26,12 +26,29 @@ differ from oslo.db's:
   oslo.db's defaults allow: the registry keeps serving its last good table
   meanwhile, and checks again at the next refresh.
 
-``connect_timeout`` is this package's own: the seconds to wait for a MySQL
-or PostgreSQL server to accept a connection (psycopg2 would otherwise wait
-for the operating system's TCP timeout, minutes for an unreachable host).
+Three options are this package's own, the deadlines of every wait on the
+database, so that a server that accepts and never answers fails a call
+with a clear error instead of hanging it:
+
+``connect_timeout``
+    the seconds to open a connection to a MySQL or PostgreSQL server
+    (psycopg2 would otherwise wait for the operating system's TCP timeout,
+    minutes for an unreachable host);
+``statement_timeout``
+    the seconds any one answer of a MySQL or PostgreSQL server may take,
+    the MySQL server's greeting included;
+``sqlite_busy_timeout``
+    the seconds to wait for another process's lock on a SQLite file.
+
+They reach the drivers as connection parameters (:func:`engine_settings`),
+except PostgreSQL's client-side deadline, which
+:mod:`~nova_pci_alias.sources.database.deadline` keeps.  A call that ran
+into one of them is not retried: its caller waits for one deadline, not
+one per attempt (see :func:`retry_settings`).
 """
 
 import copy
+from urllib import parse
 
 from oslo_config import cfg
 from oslo_db import options as oslo_db_options
@@ -74,13 +91,48 @@ _DEFAULTS = {
     'db_max_retry_interval': 2,
 }
 
-connect_timeout_opt = cfg.IntOpt(
-    'connect_timeout',
-    default=5,
-    min=1,
-    help='Seconds to wait for a MySQL or PostgreSQL server to accept a '
-         'connection, unless the connection URL or connection_parameters '
-         'already set connect_timeout. Ignored for SQLite.')
+#: Seconds PostgreSQL's client-side deadline waits past the server's own
+#: statement_timeout, so that a server that still answers reports its own
+#: cancellation, and keeps the connection.
+PG_CLIENT_GRACE = 1
+
+deadline_opts = [
+    cfg.IntOpt(
+        'connect_timeout',
+        default=5,
+        min=1,
+        help='Seconds to wait for a connection to a MySQL or PostgreSQL '
+             'server. On PostgreSQL this covers the whole start-up of the '
+             'connection, authentication included; on MySQL the TCP '
+             'connection, the server\'s greeting being bounded by '
+             'statement_timeout. Ignored when the connection URL or '
+             'connection_parameters set connect_timeout; ignored for '
+             'SQLite.'),
+    cfg.IntOpt(
+        'statement_timeout',
+        default=5,
+        min=1,
+        help='Seconds any one answer of a MySQL or PostgreSQL server may '
+             'take, waiting for the writers\' lock included. Past it the '
+             'call fails with an error naming the database, and is not '
+             'retried. MySQL: the read and write timeouts of the driver '
+             '(read_timeout, write_timeout; PyMySQL or mysqlclient), which '
+             'also bound the server\'s greeting. PostgreSQL: the server\'s '
+             'statement_timeout, and, %d second later, a deadline kept by '
+             'the client, which closes a connection whose server stopped '
+             'answering. Ignored for SQLite; a driver parameter given in '
+             'the URL or connection_parameters wins.' % PG_CLIENT_GRACE),
+    cfg.IntOpt(
+        'sqlite_busy_timeout',
+        default=10,
+        min=0,
+        help='Seconds a SQLite reader or writer waits for another '
+             'process\'s lock on the database file (the busy timeout of '
+             'the driver) before failing with "database is locked". '
+             'Concurrent writers queue within it. Ignored for MySQL and '
+             'PostgreSQL, and when the URL or connection_parameters set '
+             'timeout.'),
+]
 
 
 def _database_opts():
@@ -102,7 +154,7 @@ def _database_opts():
                 'Nova node that lists the "database" source must use the '
                 'same database.')
         result.append(opt)
-    result.append(connect_timeout_opt)
+    result.extend(copy.deepcopy(deadline_opts))
     return result
 
 
@@ -131,15 +183,54 @@ def list_opts():
     return [(_database_group(), copy.deepcopy(database_opts))]
 
 
-def _with_connect_timeout(url_text, parameters, timeout):
-    """Return ``parameters`` with a connect timeout for server databases."""
+def _deadline_parameters(url, group):
+    """The driver parameters that carry the deadlines to ``url``'s driver.
+
+    Only for the drivers known to take them: an unknown parameter would
+    make another driver refuse to connect.
+    """
+    backend, driver = url.get_backend_name(), url.get_driver_name()
+    if backend == 'sqlite' and driver == 'pysqlite':
+        return {'timeout': group.sqlite_busy_timeout}
+    if backend == 'mysql':
+        parameters = {'connect_timeout': group.connect_timeout}
+        if driver in ('pymysql', 'mysqldb'):
+            parameters['read_timeout'] = group.statement_timeout
+            parameters['write_timeout'] = group.statement_timeout
+        return parameters
+    if backend == 'postgresql':
+        parameters = {'connect_timeout': group.connect_timeout}
+        if driver in ('psycopg2', 'psycopg'):
+            # libpq passes "options" to the server at start-up.
+            parameters['options'] = '-c statement_timeout=%d' % (
+                group.statement_timeout * 1000)
+        return parameters
+    return {}
+
+
+def _with_deadlines(url_text, parameters, group):
+    """Return ``parameters`` with the deadlines the driver lacks."""
     url = sa_url.make_url(url_text)
-    if url.get_backend_name() not in ('mysql', 'postgresql'):
+    # A blank value counts as given: "options=" turns PostgreSQL's off.
+    given = set(url.query) | set(
+        parse.parse_qs(parameters, keep_blank_values=True))
+    extra = {key: value for key, value in
+             _deadline_parameters(url, group).items() if key not in given}
+    if not extra:
         return parameters
-    if 'connect_timeout' in url.query or 'connect_timeout' in parameters:
-        return parameters
-    extra = 'connect_timeout=%d' % timeout
+    extra = parse.urlencode(extra, quote_via=parse.quote)
     return '%s&%s' % (parameters, extra) if parameters else extra
+
+
+def added_parameters(conf):
+    """Return the names of the parameters this package adds to the URL.
+
+    For messages, which name the database as it is configured.
+    """
+    group = conf[GROUP]
+    given = group.connection_parameters or ''
+    added = _with_deadlines(group.connection, given, group)[len(given):]
+    return set(parse.parse_qs(added.lstrip('&')))
 
 
 def engine_settings(conf):
@@ -152,14 +243,28 @@ def engine_settings(conf):
     """
     group = conf[GROUP]
     settings = {key: group[key] for key in _ENGINE_KEYS}
-    settings['connection_parameters'] = _with_connect_timeout(
-        group.connection, group.connection_parameters or '',
-        group.connect_timeout)
+    settings['connection_parameters'] = _with_deadlines(
+        group.connection, group.connection_parameters or '', group)
     return settings
+
+
+def deadlines(conf=None):
+    """Return ``{option name: seconds}`` of the three deadlines.
+
+    :param conf: a :class:`oslo_config.cfg.ConfigOpts` with the options of
+        :func:`register_opts`; the options' defaults when None.
+    """
+    return {opt.dest: (opt.default if conf is None else conf[GROUP][opt.dest])
+            for opt in deadline_opts}
 
 
 def retry_settings(conf=None):
     """Return the keyword arguments of ``oslo_db.api.wrap_db_retry``.
+
+    Lost connections and deadlocks are retried, but not by
+    ``retry_on_disconnect``: the caller's ``exception_checker`` decides,
+    so that a call that ran into a deadline is not retried (every attempt
+    would wait for the whole deadline again).
 
     :param conf: a :class:`oslo_config.cfg.ConfigOpts` with the options of
         :func:`register_opts`; the options' defaults when None.
@@ -172,7 +277,7 @@ def retry_settings(conf=None):
             'retry_interval': group['db_retry_interval'],
             'inc_retry_interval': group['db_inc_retry_interval'],
             'max_retry_interval': group['db_max_retry_interval'],
-            'retry_on_disconnect': True,
+            'retry_on_disconnect': False,
             'retry_on_deadlock': True}
 
 
