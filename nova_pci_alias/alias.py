@@ -36,6 +36,7 @@ import fastjsonschema
 import jsonschema
 from oslo_utils import strutils
 
+from nova_pci_alias import bounds
 from nova_pci_alias import exception
 
 #: The NUMA affinity policies an alias or a flavor may ask for.
@@ -165,30 +166,108 @@ def _entry_schema_error(entry):
         return schema_error(_VALIDATOR, entry)
 
 
+#: Messages longer than this are cut: a schema error quotes the offending
+#: value, which may be as long as an entry can be.
+_MAX_REASON = 1000
+
+
 def _invalid(reason, position=None):
+    if len(reason) > _MAX_REASON:
+        reason = '%s... (%d characters)' % (reason[:_MAX_REASON], len(reason))
     exc = exception.PciInvalidAlias(reason=reason)
     exc.position = position
     return exc
 
 
+def _unstorable_text(entry):
+    """Say which string of a decoded entry no backend could keep, if any.
+
+    PostgreSQL refuses NUL characters and UTF-8 (every database, the alias
+    document) refuses lone surrogates; a name holding either could not be
+    referenced from a flavor either.
+    """
+    for key, value in entry.items():
+        for text in (key, value):
+            if not isinstance(text, str) or text.isascii() and (
+                    '\x00' not in text):
+                continue
+            if '\x00' in text:
+                return 'a NUL character in %s' % bounds.shown(key)
+            try:
+                text.encode('utf-8')
+            except UnicodeEncodeError:
+                return 'a lone surrogate (not Unicode text) in %s' % (
+                    bounds.shown(key))
+    return None
+
+
+def _exact(value):
+    return str.__str__(value) if isinstance(value, str) else value
+
+
+def _read_mapping(definition, position):
+    """Copy a caller's mapping into a new dict, whatever it raises."""
+    try:
+        if len(definition) > bounds.MAX_ENTRY_SIZE:
+            raise _invalid('an alias entry has %d keys; at most %d are '
+                           'allowed' % (len(definition),
+                                        bounds.MAX_ENTRY_SIZE), position)
+        # Exact strs: the schema's messages never call a subclass's repr.
+        return {_exact(key): _exact(value)
+                for key, value in definition.items()}
+    except exception.PciInvalidAlias:
+        raise
+    except Exception as exc:
+        raise _invalid('the alias entry (a %s) cannot be read: it raised %s'
+                       % (bounds.type_name(definition),
+                          bounds.type_name(exc)), position) from None
+
+
 def decode_entry(definition, position=None):
     """Return a new dict holding one alias entry, not yet validated.
 
-    :param definition: a mapping, or the JSON text of an object.
+    :param definition: a mapping, or the JSON text of an object (at most
+        :data:`~nova_pci_alias.bounds.MAX_ENTRY_SIZE` characters, nested at
+        most :data:`~nova_pci_alias.bounds.MAX_DEPTH` levels).
     :param position: the entry's index, kept on the error raised.
-    :raises nova_pci_alias.exception.PciInvalidAlias: not JSON, or neither
-        a mapping nor text.
+    :returns: the decoded value: a dict, or whatever other JSON value the
+        text holds (the schema check refuses it).
+    :raises nova_pci_alias.exception.PciInvalidAlias: not JSON, too large
+        or too deep, holding a NUL character or a lone surrogate, or
+        neither a mapping nor text.
     """
     if isinstance(definition, collections.abc.Mapping):
-        return dict(definition)
-    if isinstance(definition, (str, bytes, bytearray)):
+        entry = _read_mapping(definition, position)
+    elif isinstance(definition, (str, bytes, bytearray)):
+        if len(definition) > bounds.MAX_ENTRY_SIZE:
+            raise _invalid('the JSON text of an alias entry is %d characters '
+                           'long; at most %d are allowed'
+                           % (len(definition), bounds.MAX_ENTRY_SIZE),
+                           position)
         try:
-            return strict_json_loads(definition)
-        except (ValueError, RecursionError) as exc:
+            entry = strict_json_loads(definition)
+        except RecursionError:
+            raise _invalid('the JSON text of an alias entry is nested more '
+                           'than %d levels deep' % bounds.MAX_DEPTH,
+                           position) from None
+        except ValueError as exc:
             # JSONDecodeError and UnicodeDecodeError are ValueErrors.
-            raise _invalid(str(exc) or type(exc).__name__, position)
-    raise _invalid('an alias entry must be a JSON object or the JSON text '
-                   'of one, not %s' % type(definition).__name__, position)
+            raise _invalid(str(exc) or type(exc).__name__,
+                           position) from None
+    else:
+        raise _invalid('an alias entry must be a JSON object or the JSON '
+                       'text of one, not %s' % bounds.type_name(definition),
+                       position)
+    try:
+        problem = bounds.oversize(entry, max_size=bounds.MAX_ENTRY_SIZE)
+    except Exception as exc:
+        problem = 'a value cannot be read (%s)' % bounds.type_name(exc)
+    if problem is None and isinstance(entry, dict):
+        problem = _unstorable_text(entry)
+    if problem is not None:
+        raise _invalid('the alias entry is not acceptable: %s' % problem,
+                       position)
+    return entry
 
 
 def _load_entry(definition, position):
@@ -226,11 +305,46 @@ def _spec_of(entry):
     return spec
 
 
+def _each_definition(definitions):
+    """Yield the caller's definitions, at most MAX_ENTRIES of them.
+
+    Whatever the caller's iterable raises becomes a PciInvalidAlias.
+    """
+    if isinstance(definitions, (str, bytes, bytearray,
+                                collections.abc.Mapping)):
+        raise _invalid('the alias definitions must be a list of entries, '
+                       'not one %s' % bounds.type_name(definitions))
+    position = 0
+    try:
+        iterator = iter(definitions)
+    except Exception:
+        raise _invalid('the alias definitions must be a list of entries, '
+                       'not %s' % bounds.type_name(definitions)) from None
+    while True:
+        try:
+            definition = next(iterator)
+        except StopIteration:
+            return
+        except Exception as exc:
+            raise _invalid('the alias definitions cannot be read: entry %d '
+                           'raised %s' % (position + 1,
+                                          bounds.type_name(exc)),
+                           position) from None
+        if position >= bounds.MAX_ENTRIES:
+            raise _invalid('more than %d alias entries; a table may have at '
+                           'most %d' % (bounds.MAX_ENTRIES,
+                                        bounds.MAX_ENTRIES), position)
+        yield definition
+        position += 1
+
+
 def parse_aliases(definitions, *, pci_in_placement=False):
     """Validate alias entries and build the alias table from them.
 
     :param definitions: an iterable of alias entries, in order: each a
-        mapping or the JSON text of an object.  Not modified.
+        mapping or the JSON text of an object.  Not modified.  At most
+        :data:`~nova_pci_alias.bounds.MAX_ENTRIES` entries, each within the
+        limits of :func:`decode_entry`.
     :param pci_in_placement: apply the rules of Nova's PCI in Placement
         feature (one spec per alias; a ``resource_class`` may stand in for
         the vendor and product IDs).
@@ -241,7 +355,7 @@ def parse_aliases(definitions, *, pci_in_placement=False):
     """
     aliases = {}
     entries = []
-    for position, definition in enumerate(definitions):
+    for position, definition in enumerate(_each_definition(definitions)):
         entry = _load_entry(definition, position)
         name = entry['name']
         numa_policy = entry.get('numa_policy', DEFAULT_NUMA_POLICY)

@@ -39,6 +39,7 @@ import types
 import jsonschema
 
 from nova_pci_alias import alias
+from nova_pci_alias import bounds
 from nova_pci_alias import exception
 
 #: The document version this package reads and writes.
@@ -76,23 +77,63 @@ def full_schema():
     return schema
 
 
-def decode_document(body, origin):
-    """Return the alias entries of an alias document.
+#: A reason longer than this is cut: a schema error quotes the offending
+#: value, which may be as long as the document.
+_MAX_REASON = 1000
 
-    :param body: the document, as bytes (UTF-8) or text.
-    :param origin: where the document came from (a URL or a file name),
-        for the error message.
-    :returns: a list of entry dicts, in document order, not yet validated.
-    :raises nova_pci_alias.exception.InvalidAliasDocument: the body is not
-        JSON, or not a version 1 alias document.
-    """
+
+def _invalid(origin, reason):
+    if len(reason) > _MAX_REASON:
+        reason = '%s... (%d characters)' % (reason[:_MAX_REASON], len(reason))
+    if not isinstance(origin, str):
+        origin = bounds.shown(origin)
+    return exception.InvalidAliasDocument(origin=origin, reason=reason)
+
+
+def _load(body, origin):
+    """The JSON value of a document's body, within the limits."""
+    if not isinstance(body, (str, bytes, bytearray)):
+        raise _invalid(origin, 'expected the document as bytes or text, not '
+                       '%s' % bounds.type_name(body))
+    if len(body) > bounds.MAX_DOCUMENT_SIZE:
+        raise _invalid(origin, 'the document is %d bytes long; at most %d '
+                       'are read' % (len(body), bounds.MAX_DOCUMENT_SIZE))
     try:
         if isinstance(body, (bytes, bytearray)):
             body = bytes(body).decode('utf-8')
         document = alias.strict_json_loads(body)
-    except (ValueError, RecursionError) as exc:
-        raise exception.InvalidAliasDocument(
-            origin=origin, reason='not JSON: %s' % (exc or type(exc).__name__))
+    except RecursionError:
+        document, problem = None, 'nested too deeply'
+    except ValueError as exc:
+        raise _invalid(origin, 'not JSON: %s' % (
+            exc or type(exc).__name__)) from None
+    else:
+        problem = bounds.oversize(document)
+    if problem is not None:
+        raise _invalid(origin, 'the document is %s; an alias document '
+                       'is nested at most %d levels deep'
+                       % (problem, bounds.MAX_DEPTH))
+    return document
+
+
+def decode_document(body, origin):
+    """Return the alias entries of an alias document.
+
+    :param body: the document, as bytes (UTF-8) or text, of at most
+        :data:`~nova_pci_alias.bounds.MAX_DOCUMENT_SIZE` characters,
+        nested at most :data:`~nova_pci_alias.bounds.MAX_DEPTH` levels,
+        with at most :data:`~nova_pci_alias.bounds.MAX_ENTRIES` entries.
+    :param origin: where the document came from (a URL or a file name),
+        for the error message.
+    :returns: a list of entry dicts, in document order, not yet validated.
+    :raises nova_pci_alias.exception.InvalidAliasDocument: the body is not
+        JSON, not a version 1 alias document, or past the limits.
+    """
+    document = _load(body, origin)
+    aliases = document.get('aliases') if isinstance(document, dict) else None
+    if isinstance(aliases, list) and len(aliases) > bounds.MAX_ENTRIES:
+        raise _invalid(origin, 'the document has %d alias entries; at most '
+                       '%d are allowed' % (len(aliases), bounds.MAX_ENTRIES))
     error = alias.schema_error(_VALIDATOR, document)
     if error is not None:
         reason, path = error
@@ -100,9 +141,10 @@ def decode_document(body, origin):
             reason += ' (at %s)' % path
         if isinstance(document, dict) and 'version' in document and (
                 document['version'] != VERSION):
-            reason = ('unsupported document version %r; this package reads '
-                      'version %d' % (document['version'], VERSION))
-        raise exception.InvalidAliasDocument(origin=origin, reason=reason)
+            reason = ('unsupported document version %s; this package reads '
+                      'version %d' % (bounds.shown(document['version']),
+                                      VERSION))
+        raise _invalid(origin, reason)
     return document['aliases']
 
 

@@ -21,6 +21,13 @@ replaces the whole text.
 """
 
 
+def _shown(value):
+    try:
+        return repr(value)
+    except Exception:
+        return '<%s object>' % type(value).__name__
+
+
 class NovaPciAliasException(Exception):
     """Base class of every error raised by nova_pci_alias.
 
@@ -33,14 +40,18 @@ class NovaPciAliasException(Exception):
 
     def __init__(self, message=None, **kwargs):
         self.kwargs = kwargs
-        if message is None:
-            try:
+        try:
+            if message is None:
                 message = self.msg_fmt % kwargs
-            except (KeyError, TypeError, ValueError):
-                # A caller forgot an argument: show the template and what was
-                # given rather than failing while reporting another failure.
-                message = '%s (%s)' % (self.msg_fmt, kwargs)
-        self.message = str(message)
+            message = str(message)
+        except Exception:
+            # A caller forgot an argument, or gave a value that cannot be
+            # printed: show the template and what can be shown of the values
+            # rather than failing while reporting another failure.
+            message = '%s (%s)' % (self.msg_fmt, ', '.join(
+                '%s=%s' % (key, _shown(value))
+                for key, value in sorted(kwargs.items())))
+        self.message = message
         super().__init__(self.message)
 
     def __str__(self):
@@ -74,6 +85,16 @@ class InvalidAliasSpec(NovaPciAliasException, ValueError):
     msg_fmt = ('Invalid PCI alias request %(item)r in %(alias_spec)r: '
                'expected NAME:COUNT[,NAME:COUNT...] where COUNT is a whole '
                'number of at least 1')
+
+
+class InvalidInput(NovaPciAliasException, ValueError):
+    """An argument of the package's API has the wrong type or shape.
+
+    For example a flavor whose ``extra_specs`` is not a mapping, or a key
+    prefix that is not a string.  Also a :class:`ValueError`.
+    """
+
+    msg_fmt = 'Invalid %(what)s: %(reason)s'
 
 
 class ImagePCINUMAPolicyForbidden(NovaPciAliasException):
@@ -207,3 +228,31 @@ class AliasTableNotEmpty(NovaPciAliasException):
 
     msg_fmt = ('the PCI alias database already holds %(count)d entries; '
                'import with --replace to replace them all')
+
+
+class EmptyAliasImport(NovaPciAliasException):
+    """An import would store no alias entries at all.
+
+    Refused unless asked for explicitly, since it most often comes from the
+    wrong file (or a nova.conf without ``[pci] alias``) and would leave
+    every flavor that asks for a PCI alias unschedulable.
+    """
+
+    msg_fmt = ('%(origin)s holds no alias entries: importing it would leave '
+               'the PCI alias database empty; pass --allow-empty if that is '
+               'what you want')
+
+
+class EmptyAliasTable(NovaPciAliasException):
+    """The alias table the configuration gives is empty."""
+
+    msg_fmt = ('the alias table is empty: 0 aliases from sources '
+               '%(sources)s; configuration files: %(files)s. Pass '
+               '--allow-empty if no PCI alias is intended')
+
+
+class NoAliasSource(NovaPciAliasException):
+    """The configuration names no alias source to read (or none was read)."""
+
+    msg_fmt = ('no alias source is configured (configuration files: '
+               '%(files)s): %(reason)s')

@@ -32,11 +32,13 @@ on is the caller's decision (``[filter_scheduler] pci_in_placement`` in
 Nova); call :func:`request_groups` only when it is.
 """
 
+import collections.abc
 import functools
 
 import os_resource_classes
 import os_traits
 
+from nova_pci_alias import bounds
 from nova_pci_alias import exception
 
 _STANDARD_RESOURCE_CLASSES = frozenset(os_resource_classes.STANDARDS)
@@ -49,8 +51,46 @@ def _standard_traits():
 
 
 def _describe(spec):
-    return '{%s}' % ', '.join(
-        '%r: %r' % (key, spec[key]) for key in sorted(spec, key=str))
+    try:
+        return '{%s}' % ', '.join(
+            '%s: %s' % (bounds.shown(key), bounds.shown(spec[key]))
+            for key in sorted(spec, key=bounds.shown))
+    except Exception:
+        return '<unreadable %s>' % bounds.type_name(spec)
+
+
+def _invalid_spec(reason):
+    return exception.PciPlacementError('Invalid PCI device spec: %s' % reason)
+
+
+def _text_field(spec, key, max_length):
+    """``spec[key]`` when it is a string (or None when absent or empty)."""
+    if not isinstance(spec, collections.abc.Mapping):
+        raise _invalid_spec('expected a mapping, not %s'
+                            % bounds.type_name(spec))
+    try:
+        value = spec.get(key)
+    except Exception as exc:
+        raise _invalid_spec('reading %r raised %s'
+                            % (key, bounds.type_name(exc))) from None
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise _invalid_spec('%s must be a string, not %s'
+                            % (key, bounds.shown(value)))
+    if len(value) > max_length:
+        raise _invalid_spec('%s is %d characters long; at most %d are '
+                            'allowed' % (key, len(value), max_length))
+    return str.__str__(value) or None
+
+
+def _checked_name(name, what):
+    if len(name) > bounds.MAX_PLACEMENT_NAME_LENGTH:
+        raise _invalid_spec('the %s %s is longer than the %d characters '
+                            'Placement allows'
+                            % (what, bounds.shown(name, 60),
+                               bounds.MAX_PLACEMENT_NAME_LENGTH))
+    return name
 
 
 def resource_class(spec):
@@ -69,20 +109,27 @@ def resource_class(spec):
     :raises nova_pci_alias.exception.PciPlacementNoResourceClass: the spec
         has no non-empty ``resource_class`` and lacks ``vendor_id`` or
         ``product_id`` (the message names what is missing).
+    :raises nova_pci_alias.exception.PciPlacementError: the spec is not a
+        mapping, a value is not a string, or the name would be longer than
+        the 255 characters Placement allows.
     """
-    requested = spec.get('resource_class')
+    requested = _text_field(spec, 'resource_class',
+                            bounds.MAX_PLACEMENT_NAME_LENGTH)
     if requested:
         name = requested.upper()
         if (name in _STANDARD_RESOURCE_CLASSES
                 or os_resource_classes.is_custom(name)):
             return name
-        return os_resource_classes.normalize_name(name)
-    missing = [key for key in ('vendor_id', 'product_id') if not spec.get(key)]
+        return _checked_name(os_resource_classes.normalize_name(name),
+                             'resource class')
+    ids = {key: _text_field(spec, key, bounds.MAX_PLACEMENT_NAME_LENGTH)
+           for key in ('vendor_id', 'product_id')}
+    missing = [key for key in ('vendor_id', 'product_id') if not ids[key]]
     if missing:
         raise exception.PciPlacementNoResourceClass(
             spec=_describe(spec), missing=' or '.join(missing))
-    return ('CUSTOM_PCI_%s_%s' % (spec['vendor_id'],
-                                  spec['product_id'])).upper()
+    return _checked_name(('CUSTOM_PCI_%s_%s' % (
+        ids['vendor_id'], ids['product_id'])).upper(), 'resource class')
 
 
 def _trait(name):
@@ -90,8 +137,8 @@ def _trait(name):
         return name
     name = name.upper()
     if os_traits.is_custom(name):
-        return name
-    return os_traits.normalize_name(name)
+        return _checked_name(name, 'trait')
+    return _checked_name(os_traits.normalize_name(name), 'trait')
 
 
 def required_traits(spec):
@@ -107,11 +154,54 @@ def required_traits(spec):
     :param spec: a device spec (a mapping).
     :returns: a new set of trait names; empty when ``traits`` is absent or
         empty.
+    :raises nova_pci_alias.exception.PciPlacementError: the spec is not a
+        mapping, ``traits`` is not a string or is longer than an alias
+        entry may be (:data:`~nova_pci_alias.bounds.MAX_ENTRY_SIZE`), or a
+        trait would be longer than the 255 characters Placement allows.
     """
-    traits = spec.get('traits') or ''
+    traits = _text_field(spec, 'traits', bounds.MAX_ENTRY_SIZE) or ''
     return {_trait(item) for item in (raw.strip()
                                       for raw in traits.split(','))
             if item}
+
+
+def _request_field(request, key, position):
+    try:
+        return request.get(key)
+    except Exception as exc:
+        raise exception.PciPlacementError(
+            'PCI request %d cannot be read: reading %r raised %s'
+            % (position + 1, key, bounds.type_name(exc))) from None
+
+
+def _each_request(requests):
+    """Yield ``(position, request)``, within the limits, as mappings."""
+    if isinstance(requests, (str, bytes, bytearray,
+                             collections.abc.Mapping)) or not isinstance(
+            requests, collections.abc.Iterable):
+        raise exception.PciPlacementError(
+            'PCI requests must be a list of request dicts, not %s'
+            % bounds.type_name(requests))
+    iterator = iter(requests)
+    position = 0
+    while True:
+        try:
+            request = next(iterator)
+        except StopIteration:
+            return
+        except Exception as exc:
+            raise exception.PciPlacementError(
+                'PCI requests cannot be read: request %d raised %s'
+                % (position + 1, bounds.type_name(exc))) from None
+        if position >= bounds.MAX_REQUESTS:
+            raise exception.PciPlacementError(
+                'more than %d PCI requests' % bounds.MAX_REQUESTS)
+        if not isinstance(request, collections.abc.Mapping):
+            raise exception.PciPlacementError(
+                'PCI request %d is not a request dict but %s'
+                % (position + 1, bounds.type_name(request)))
+        yield position, request
+        position += 1
 
 
 def request_groups(requests):
@@ -134,8 +224,9 @@ def request_groups(requests):
 
     :param requests: request dicts as made by
         :func:`nova_pci_alias.request.translate_alias_to_requests` or read
-        back by :func:`nova_pci_alias.request.get_instance_pci_requests`.
-        Not modified.
+        back by :func:`nova_pci_alias.request.get_instance_pci_requests`
+        (at most :data:`~nova_pci_alias.bounds.MAX_REQUESTS`).  Not
+        modified.
     :returns: a list of request group dicts; ``[]`` when no request asks
         for a device through an alias.
     :raises nova_pci_alias.exception.PciPlacementMultipleSpecs: a request
@@ -145,25 +236,50 @@ def request_groups(requests):
         ID.
     :raises nova_pci_alias.exception.PciPlacementError: a request has no
         ``request_id`` (one stored by an old version), so its groups could
-        not be told apart.
+        not be told apart; or a request is not of the shape above (its
+        ``count`` a whole number from 1, its ``spec`` a list); or the
+        requests ask for more than
+        :data:`~nova_pci_alias.bounds.MAX_DEVICE_COUNT` devices in all.
 
     The first bad request, in order, decides the error; nothing is returned
     then.
     """
     groups = []
-    for request in requests:
-        alias = request.get('alias_name')
+    for position, request in _each_request(requests):
+        alias = _request_field(request, 'alias_name', position)
         if alias is None:
             continue
-        specs = request.get('spec') or []
+        alias = alias if isinstance(alias, str) else bounds.shown(alias)
+        specs = _request_field(request, 'spec', position)
+        if specs is None:
+            specs = []
+        if not isinstance(specs, (list, tuple)):
+            raise exception.PciPlacementError(
+                alias=alias, reason='its spec is %s, not a list'
+                % bounds.type_name(specs))
         if len(specs) != 1:
             raise exception.PciPlacementMultipleSpecs(alias=alias,
                                                       count=len(specs))
-        request_id = request.get('request_id')
-        if not request_id:
+        request_id = _request_field(request, 'request_id', position)
+        if request_id is None or (isinstance(request_id, str)
+                                  and not request_id):
             raise exception.PciPlacementError(
                 alias=alias,
                 reason='it has no request_id to name its request groups by')
+        if not isinstance(request_id, str):
+            raise exception.PciPlacementError(
+                alias=alias, reason='its request_id is %s, not a string'
+                % bounds.shown(request_id))
+        count = _request_field(request, 'count', position)
+        if not isinstance(count, int) or isinstance(count, bool) or (
+                count < 1):
+            raise exception.PciPlacementError(
+                alias=alias, reason='its count %s is not a whole number of '
+                'at least 1' % bounds.shown(count))
+        if len(groups) + count > bounds.MAX_DEVICE_COUNT:
+            raise exception.PciPlacementError(
+                alias=alias, reason='the requests ask for more than %d '
+                'devices in all' % bounds.MAX_DEVICE_COUNT)
         spec = specs[0]
         try:
             rc = resource_class(spec)
@@ -172,7 +288,7 @@ def request_groups(requests):
                 'PCI alias %s: %s' % (alias, exc), alias=alias,
                 **exc.kwargs) from None
         traits = required_traits(spec)
-        for index in range(request['count']):
+        for index in range(count):
             groups.append({
                 'requester_id': '%s-%d' % (request_id, index),
                 'resources': {rc: 1},

@@ -17,15 +17,20 @@ Sub-commands::
     nova-pci-alias [--config-file F] list
     nova-pci-alias [--config-file F] show NAME
     nova-pci-alias [--config-file F] translate SPEC [--affinity-policy P]
-    nova-pci-alias [--config-file F] validate
+    nova-pci-alias [--config-file F] validate [--allow-empty]
 
 Exit codes are those of :mod:`nova_pci_alias.cmd.common`: 0 success; 1 an
-invalid alias definition; 2 a usage or configuration error; 3 an alias
-source that cannot be read or is not installed; 4 a bad request (unknown
-alias name, malformed extra spec, bad NUMA policy); 5 an alias database
-without its schema.  Errors are one line on standard error.
+invalid alias definition; 2 a usage or configuration error (for
+``validate``, also: no configuration file was read, or no alias source is
+configured); 3 an alias source that cannot be read or is not installed; 4 a
+bad request (unknown alias name, malformed extra spec, bad NUMA policy); 5
+an alias database without its schema; 7 (``validate``) the configured
+sources give an empty table, unless ``--allow-empty``.  Errors are one line
+on standard error.
 """
 
+import glob
+import os
 import sys
 
 from oslo_config import cfg
@@ -51,7 +56,7 @@ def _plain(alias_):
             'specs': [dict(spec) for spec in alias_.specs]}
 
 
-def do_list(conf, table, out):
+def do_list(conf, table, out, err):
     for name in table:
         numa_policy, specs = table[name]
         out.write('%s\t%s\t%s\n' % (
@@ -59,25 +64,74 @@ def do_list(conf, table, out):
             jsonutils.dumps([dict(s) for s in specs], sort_keys=True)))
 
 
-def do_show(conf, table, out):
+def do_show(conf, table, out, err):
     name = conf.command.alias_name
     if name not in table:
         raise exception.PciRequestAliasNotDefined(alias=name)
     out.write(_dump(dict(name=name, **_plain(table[name]))) + '\n')
 
 
-def do_translate(conf, table, out):
+def do_translate(conf, table, out, err):
     requests = request.translate_alias_to_requests(
         conf.command.alias_spec, conf.command.affinity_policy,
         aliases=table)
     out.write(_dump(requests) + '\n')
 
 
-def do_validate(conf, table, out):
-    files = ', '.join(conf.config_file) or 'none found'
+def files_read(conf):
+    """The configuration files ``conf`` was read from, in order.
+
+    The files found or given with ``--config-file``, then the ``*.conf``
+    files of each ``--config-dir``, as oslo.config reads them.
+    """
+    files = list(conf.config_file or ())
+    dirs = conf.config_dir
+    for directory in [dirs] if isinstance(dirs, str) else (dirs or ()):
+        files.extend(sorted(glob.glob(os.path.join(directory, '*.conf'))))
+    return files
+
+
+def check_files_read(conf):
+    """Refuse to validate a configuration that no file was read for."""
+    if not files_read(conf):
+        raise exception.NoAliasSource(
+            'no configuration file was read: none was found in the default '
+            'locations (nova.conf or %s.conf in ~/.nova/, ~/, /etc/nova/, '
+            '/etc/); give one with --config-file' % PROG)
+
+
+def _sources_configured(conf):
+    """Whether the configuration names its alias sources itself.
+
+    As :func:`nova_pci_alias.opts.source_names` decides: ``[pci_alias]
+    sources`` set, or a ``[DEFAULT] config_source`` group that uses the
+    nova_pci_alias driver.  Otherwise the default, ``config``, is read.
+    """
+    location = conf.get_location('sources', opts.GROUP)
+    if location is not None and (
+            location.location != cfg.Locations.opt_default):
+        return True
+    return bool(opts.driver_groups(conf))
+
+
+def do_validate(conf, table, out, err):
+    files = ', '.join(files_read(conf))
     sources = ', '.join(opts.source_names(conf))
+    if not len(table):
+        if not _sources_configured(conf):
+            raise exception.NoAliasSource(
+                files=files,
+                reason='[pci_alias] sources is not set, no group of '
+                       '[DEFAULT] config_source uses the %s driver, and '
+                       '[pci] alias (read by the default source, config) '
+                       'has no value' % opts.CONFIG_DRIVER)
+        if not conf.command.allow_empty:
+            raise exception.EmptyAliasTable(sources=sources, files=files)
+        common.warn(err, PROG, 'the alias table is empty: 0 aliases from '
+                    'sources %s (allowed by --allow-empty)' % sources)
     out.write('OK: %d aliases (%d entries) from sources %s; configuration '
-              'files: %s\n' % (len(table), len(table.entries), sources, files))
+              'files: %s\n' % (len(table), len(table.entries), sources,
+                               files))
 
 
 def _add_parsers(subparsers):
@@ -105,8 +159,13 @@ def _add_parsers(subparsers):
     parser = subparsers.add_parser(
         'validate',
         help='Read every configured source and validate the merged table; '
-             'exit 0 when it is valid.')
-    parser.set_defaults(func=do_validate)
+             'exit 0 when it is valid and not empty.')
+    parser.add_argument('--allow-empty', dest='allow_empty',
+                        action='store_true',
+                        help='Accept a valid but empty alias table (a '
+                             'cloud without PCI aliases): warn and exit 0 '
+                             'instead of exiting 7.')
+    parser.set_defaults(func=do_validate, precheck=check_files_read)
 
 
 command_opt = cfg.SubCommandOpt('command', title='Commands',
@@ -130,8 +189,11 @@ def main(argv=None, conf=None, out=None, err=None):
         return common.EXIT_USAGE
     logging.setup(conf, PROG)
     try:
+        precheck = getattr(conf.command, 'precheck', None)
+        if precheck is not None:
+            precheck(conf)
         table = registry_mod.AliasRegistry(conf).get_table()
-        conf.command.func(conf, table, out)
+        conf.command.func(conf, table, out, err)
     except exception.NovaPciAliasException as exc:
         common.report(err, PROG, exc)
         return common.exit_code(exc)

@@ -27,6 +27,9 @@ tool it runs:
 5  the alias database has no schema, or an older one: run
    ``nova-pci-alias-manage db sync``
 6  the service cannot listen on its address
+7  the alias table is, or would be left, empty: ``validate`` of a
+   configuration whose sources give no alias, an ``alias import`` of a
+   document without entries (both refused unless ``--allow-empty``)
 == ==================================================================
 """
 
@@ -39,18 +42,23 @@ EXIT_SOURCE = 3
 EXIT_BAD_REQUEST = 4
 EXIT_NOT_READY = 5
 EXIT_LISTEN = 6
+EXIT_EMPTY = 7
 
 # Most specific first: the first class an error is an instance of wins.
 _EXIT_CODES = (
     (exception.PciInvalidAlias, EXIT_INVALID_ALIAS),
     (exception.InvalidAliasDocument, EXIT_INVALID_ALIAS),
     (exception.AliasTableNotEmpty, EXIT_USAGE),
+    (exception.NoAliasSource, EXIT_USAGE),
+    (exception.EmptyAliasImport, EXIT_EMPTY),
+    (exception.EmptyAliasTable, EXIT_EMPTY),
     (exception.AliasSourceNotReady, EXIT_NOT_READY),
     (exception.AliasSourceNotFound, EXIT_SOURCE),
     (exception.AliasSourceError, EXIT_SOURCE),
     (exception.PciRequestAliasNotDefined, EXIT_BAD_REQUEST),
     (exception.InvalidAliasSpec, EXIT_BAD_REQUEST),
     (exception.InvalidPCINUMAAffinity, EXIT_BAD_REQUEST),
+    (exception.InvalidInput, EXIT_BAD_REQUEST),
 )
 
 
@@ -70,3 +78,8 @@ def exit_code(exc):
 def report(err, prog, message):
     """Write one error line, ``PROG: error: MESSAGE``, to ``err``."""
     err.write('%s: error: %s\n' % (prog, message))
+
+
+def warn(err, prog, message):
+    """Write one warning line, ``PROG: WARNING: MESSAGE``, to ``err``."""
+    err.write('%s: WARNING: %s\n' % (prog, message))

@@ -20,9 +20,10 @@ Sub-commands::
     nova-pci-alias-manage [--config-file F] alias delete NAME
     nova-pci-alias-manage [--config-file F] alias list
     nova-pci-alias-manage [--config-file F] alias show NAME
-    nova-pci-alias-manage [--config-file F] alias import FILE [--replace]
+    nova-pci-alias-manage [--config-file F] alias import FILE [--replace] \
+        [--allow-empty]
     nova-pci-alias-manage [--config-file F] alias import \
-        --from-config NOVA_CONF [--replace]
+        --from-config NOVA_CONF [--replace] [--allow-empty]
     nova-pci-alias-manage [--config-file F] alias export [FILE] \
         [--format document|nova-conf]
 
@@ -35,7 +36,8 @@ Exit codes (those of :mod:`nova_pci_alias.cmd.common`): 0 success; 1 an
 invalid alias or alias document; 2 a usage or
 configuration error (including an import into a non-empty table without
 ``--replace``); 3 the database cannot be reached or fails; 4 an unknown
-alias name; 5 the schema is missing or out of date (run ``db sync``).
+alias name; 5 the schema is missing or out of date (run ``db sync``); 7 an
+import of no entries without ``--allow-empty``.
 Errors are one line each on standard error, connection URLs with the
 password masked.
 """
@@ -146,6 +148,9 @@ def do_alias_import(conf, out):
         origin = ('standard input' if command.file == '-'
                   else command.file)
         entries = document.decode_document(_read_file(command.file), origin)
+    entries = list(entries)
+    if not entries and not command.allow_empty:
+        raise exception.EmptyAliasImport(origin=origin)
     count, revision = api.import_entries(
         entries, origin, replace=command.replace,
         pci_in_placement=_placement(conf))
@@ -242,6 +247,12 @@ def _add_parsers(subparsers):
                         help='Replace every stored entry. Without it, an '
                              'import into a table that holds entries is '
                              'refused.')
+    parser.add_argument('--allow-empty', dest='allow_empty',
+                        action='store_true',
+                        help='Import even when the document (or nova.conf) '
+                             'holds no entry, which with --replace empties '
+                             'the alias database. Without it, such an '
+                             'import is refused with exit code 7.')
     parser.set_defaults(func=do_alias_import)
 
     parser = alias_actions.add_parser(

@@ -18,7 +18,9 @@ import operator
 from oslotest import base
 
 import nova_pci_alias
+from nova_pci_alias import bounds
 from nova_pci_alias import exception
+from nova_pci_alias.tests import adversarial
 
 
 def entry(**fields):
@@ -385,3 +387,108 @@ class TestTable(ParseTestCase):
 
     def test_unknown_name_is_not_in_the_table(self):
         self.assertNotIn('nic', self.parse(entry()))
+
+
+class TestBounds(ParseTestCase):
+    """SPEC 9: a table or PciInvalidAlias, and the limits hold.
+
+    Never another exception, whatever the input.
+    """
+
+    def test_json_text_nested_990_deep(self):
+        # Loads, but a schema message about it would recurse too deeply.
+        self.assertInvalidContaining(
+            'nested more than 32 levels deep',
+            '{"name": "x", "traits": %s}' % adversarial.nested_text(990))
+
+    def test_mapping_with_a_nested_value(self):
+        self.assertInvalidContaining(
+            'nested more than 32 levels deep',
+            entry(traits=adversarial.nested_value(3000)))
+
+    def test_json_text_longer_than_the_limit(self):
+        self.assertInvalidContaining(
+            'at most 65536 are allowed',
+            text(traits='x' * bounds.MAX_ENTRY_SIZE))
+
+    def test_mapping_larger_than_the_limit(self):
+        self.assertInvalidContaining(
+            'larger than 65536 characters',
+            entry(traits='x' * (bounds.MAX_ENTRY_SIZE + 1)))
+
+    def test_more_entries_than_the_limit(self):
+        definitions = (entry(name='n%d' % i)
+                       for i in range(bounds.MAX_ENTRIES + 1))
+        exc = self.assertRaises(exception.PciInvalidAlias,
+                                nova_pci_alias.parse_aliases, definitions)
+        self.assertEqual(bounds.MAX_ENTRIES, exc.position)
+
+    def test_entries_up_to_the_limit_parse(self):
+        definitions = [entry(name='n%d' % i)
+                       for i in range(bounds.MAX_ENTRIES)]
+        self.assertEqual(bounds.MAX_ENTRIES, len(self.parse(*definitions)))
+
+    def test_mapping_that_raises_when_read(self):
+        self.assertInvalidContaining('cannot be read',
+                                     adversarial.RaisingMapping())
+
+    def test_dict_that_raises_when_read(self):
+        self.assertInvalidContaining('cannot be read',
+                                     adversarial.RaisingDict(name='x'))
+
+    def test_nested_mapping_that_raises_when_read(self):
+        self.assertInvalidContaining(
+            'cannot be read', entry(traits=adversarial.RaisingMapping()))
+
+    def test_definitions_that_raise_while_iterated(self):
+        exc = self.assertRaises(exception.PciInvalidAlias,
+                                nova_pci_alias.parse_aliases,
+                                adversarial.raising_iterable(after=2))
+        self.assertEqual(2, exc.position)
+
+    def test_definitions_that_are_not_iterable(self):
+        self.assertRaises(exception.PciInvalidAlias,
+                          nova_pci_alias.parse_aliases, 42)
+
+    def test_one_entry_instead_of_a_list(self):
+        exc = self.assertRaises(exception.PciInvalidAlias,
+                                nova_pci_alias.parse_aliases, text())
+        self.assertIn('must be a list of entries, not one str', str(exc))
+
+    def test_value_whose_repr_raises(self):
+        self.assertInvalidContaining(
+            'which JSON does not have',
+            entry(vendor_id=adversarial.Unprintable()))
+
+    def test_str_subclass_whose_repr_raises(self):
+        class Evil(str):
+            def __repr__(self):
+                raise adversarial.Boom('__repr__')
+
+        self.assertInvalidContaining("is not one of",
+                                     entry(device_type=Evil('type-X')))
+
+    def test_integer_too_large_to_print(self):
+        self.assertInvalidContaining('more than 1024 bits',
+                                     entry(vendor_id=10 ** 5000))
+
+    def test_key_that_is_not_a_string(self):
+        self.assertInvalidContaining('JSON keys are strings',
+                                     {**entry(), 1: 'x'})
+
+    def test_nul_in_a_name(self):
+        self.assertInvalidContaining('a NUL character in',
+                                     entry(name='gpu\x00'))
+
+    def test_lone_surrogate_in_a_name(self):
+        self.assertInvalidContaining('a lone surrogate',
+                                     entry(name='gpu\ud800'))
+
+    def test_lone_surrogate_escaped_in_json_text(self):
+        self.assertInvalidContaining(
+            'a lone surrogate', '{"name": "gpu", "traits": "\\ud800"}')
+
+    def test_long_schema_message_is_cut(self):
+        exc = self.assertInvalidContaining(
+            'characters)', entry(vendor_id='x' * 20000))
+        self.assertLess(len(str(exc)), 1200)

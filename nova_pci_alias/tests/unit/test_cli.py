@@ -143,7 +143,7 @@ class TestErrors(CliTestCase):
         self.assertEqual((3, True), (code, "'nosuch'" in err))
 
 
-class TestConsoleScript(base.BaseTestCase):
+class ConsoleScriptTestCase(base.BaseTestCase):
     """The installed console script, run as an operator would."""
 
     def setUp(self):
@@ -153,10 +153,22 @@ class TestConsoleScript(base.BaseTestCase):
         if not os.path.exists(self.script):
             self.skipTest('the nova-pci-alias script is not installed')
 
-    def run_script(self, *args, script='nova-pci-alias', cwd=None):
+    def run_script(self, *args, script='nova-pci-alias', cwd=None,
+                   env=None):
         path = os.path.join(os.path.dirname(self.script), script)
         return subprocess.run([path] + list(args), capture_output=True,
-                              text=True, timeout=60, cwd=cwd)
+                              text=True, timeout=60, cwd=cwd, env=env)
+
+    def validate(self, conf_text, *args):
+        """Run ``validate`` on a file holding ``conf_text``."""
+        tmp = self.useFixture(fixtures.TempDir()).path
+        path = os.path.join(tmp, 'nova.conf')
+        with open(path, 'w') as f:
+            f.write(conf_text)
+        return self.run_script('--config-file', path, 'validate', *args)
+
+
+class TestConsoleScript(ConsoleScriptTestCase):
 
     def test_quick_start_with_the_example_config(self):
         # The quick start's steps, in a directory of their own: the example
@@ -194,3 +206,49 @@ class TestConsoleScript(base.BaseTestCase):
                          (result.returncode,
                           len(result.stderr.splitlines()),
                           'Traceback' in result.stderr))
+
+
+class TestValidateNeverSilentlyEmpty(ConsoleScriptTestCase):
+    """``validate`` says what is missing instead of "OK: 0 aliases"."""
+
+    DATABASE_ONLY = ('[pci_alias_database]\n'
+                     'connection = sqlite:////nonexistent/aliases.sqlite\n')
+    EXPLICIT_CONFIG = '[pci_alias]\nsources = config\n'
+
+    def test_only_a_database_configured_exit_code(self):
+        self.assertEqual(2, self.validate(self.DATABASE_ONLY).returncode)
+
+    def test_only_a_database_configured_says_what_is_missing(self):
+        self.assertIn('[pci_alias] sources is not set',
+                      self.validate(self.DATABASE_ONLY).stderr)
+
+    def test_no_configuration_file_found(self):
+        home = self.useFixture(fixtures.TempDir()).path
+        defaults = cfg.find_config_files(project='nova',
+                                         prog='nova-pci-alias')
+        if [f for f in defaults if not f.startswith(os.path.expanduser('~'))]:
+            self.skipTest('this machine has a nova.conf: %s' % defaults)
+        result = self.run_script('validate', cwd=home,
+                                 env=dict(os.environ, HOME=home))
+        self.assertEqual((2, True), (result.returncode,
+                                     'no configuration file was read'
+                                     in result.stderr))
+
+    def test_explicit_config_source_without_aliases_exit_code(self):
+        self.assertEqual(7, self.validate(self.EXPLICIT_CONFIG).returncode)
+
+    def test_explicit_config_source_without_aliases_says_so(self):
+        self.assertIn('the alias table is empty',
+                      self.validate(self.EXPLICIT_CONFIG).stderr)
+
+    def test_allow_empty_exit_code(self):
+        self.assertEqual(0, self.validate(self.EXPLICIT_CONFIG,
+                                          '--allow-empty').returncode)
+
+    def test_allow_empty_still_warns(self):
+        self.assertIn('nova-pci-alias: WARNING: the alias table is empty',
+                      self.validate(self.EXPLICIT_CONFIG,
+                                    '--allow-empty').stderr)
+
+    def test_nova_conf_with_aliases_and_no_sources_option_is_ok(self):
+        self.assertEqual(0, self.validate(GOOD).returncode)

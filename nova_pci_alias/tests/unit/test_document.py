@@ -18,8 +18,10 @@ import jsonschema
 from oslotest import base
 
 import nova_pci_alias
+from nova_pci_alias import bounds
 from nova_pci_alias import document
 from nova_pci_alias import exception
+from nova_pci_alias.tests import adversarial
 from nova_pci_alias.tests.unit.fakes import entry
 
 ORIGIN = 'https://cmdb.example/aliases'
@@ -73,6 +75,47 @@ class TestDecode(base.BaseTestCase):
     def test_entry_that_is_not_an_object(self):
         self.assertIn('(at aliases/1)', self.decode_error(
             '{"version": 1, "aliases": [{"name": "a"}, "b"]}'))
+
+
+class TestDecodeBounds(base.BaseTestCase):
+    """SPEC 9: InvalidAliasDocument for every body, within the limits."""
+
+    decode_error = TestDecode.decode_error
+
+    def test_entry_nested_990_deep(self):
+        # Loads, but a schema message about it would recurse too deeply.
+        self.assertIn('nested at most 32 levels deep', self.decode_error(
+            '{"version": 1, "aliases": [%s]}'
+            % adversarial.nested_text(990)))
+
+    def test_entry_nested_past_the_limit(self):
+        self.assertIn('nested more than 32 levels deep', self.decode_error(
+            '{"version": 1, "aliases": [%s]}'
+            % adversarial.nested_text(40)))
+
+    def test_nested_past_the_interpreter_stack(self):
+        self.assertIn('nested', self.decode_error(
+            adversarial.nested_text(100000)))
+
+    def test_body_longer_than_the_limit(self):
+        body = '{"version": 1, "aliases": [], "x": "%s"}' % (
+            ' ' * bounds.MAX_DOCUMENT_SIZE)
+        self.assertIn('at most 16777216 are read', self.decode_error(body))
+
+    def test_more_entries_than_the_limit(self):
+        body = json.dumps({'version': 1, 'aliases': [
+            {}] * (bounds.MAX_ENTRIES + 1)})
+        self.assertIn('10001 alias entries', self.decode_error(body))
+
+    def test_body_that_is_not_text(self):
+        self.assertIn('not int', self.decode_error(42))
+
+    def test_body_none(self):
+        self.assertIn('not NoneType', self.decode_error(None))
+
+    def test_long_schema_message_is_cut(self):
+        self.assertLess(len(self.decode_error(json.dumps(
+            {'version': 1, 'aliases': 'x' * 100000}))), 1300)
 
 
 class TestEncode(base.BaseTestCase):

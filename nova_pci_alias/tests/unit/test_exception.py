@@ -15,6 +15,7 @@
 from oslotest import base
 
 from nova_pci_alias import exception
+from nova_pci_alias.tests import adversarial
 
 
 class TestExceptions(base.BaseTestCase):
@@ -41,6 +42,14 @@ class TestExceptions(base.BaseTestCase):
         self.assertIn('Invalid PCI alias definition',
                       str(exception.PciInvalidAlias()))
 
+    def test_argument_that_cannot_be_printed_still_gives_a_message(self):
+        self.assertIn('PCI alias', str(exception.PciRequestAliasNotDefined(
+            alias=adversarial.Unprintable())))
+
+    def test_invalid_input_is_a_value_error(self):
+        self.assertIsInstance(exception.InvalidInput(what='x', reason='y'),
+                              ValueError)
+
     def test_common_base(self):
         classes = [exception.PciInvalidAlias,
                    exception.PciRequestAliasNotDefined,
@@ -49,7 +58,11 @@ class TestExceptions(base.BaseTestCase):
                    exception.InvalidPCINUMAAffinity,
                    exception.InvalidStashedRequests,
                    exception.AliasSourceError,
-                   exception.AliasSourceNotFound]
+                   exception.AliasSourceNotFound,
+                   exception.InvalidInput,
+                   exception.EmptyAliasImport,
+                   exception.EmptyAliasTable,
+                   exception.NoAliasSource]
         self.assertEqual([], [c for c in classes if not issubclass(
             c, exception.NovaPciAliasException)])
 

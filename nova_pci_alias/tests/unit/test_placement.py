@@ -17,9 +17,11 @@ import json
 from oslotest import base
 
 import nova_pci_alias
+from nova_pci_alias import bounds
 from nova_pci_alias import exception
 from nova_pci_alias import placement
 from nova_pci_alias import request
+from nova_pci_alias.tests import adversarial
 
 #: (resource_class, the class Nova 34 gives for it), worked out with
 #: nova.compute.pci_placement_translator.get_resource_class.
@@ -273,6 +275,79 @@ class TestRequestGroups(base.BaseTestCase):
                                 placement.request_groups,
                                 [req(request_id=None)])
         self.assertIn('no request_id', str(exc))
+
+
+class TestBounds(base.BaseTestCase):
+    """SPEC 9: PciPlacementError for every input, within the limits."""
+
+    def groups_error(self, requests):
+        return self.assertRaises(exception.PciPlacementError,
+                                 placement.request_groups, requests)
+
+    def test_spec_that_is_not_a_mapping(self):
+        self.assertRaises(exception.PciPlacementError,
+                          placement.resource_class, 'PGPU')
+
+    def test_resource_class_that_is_not_a_string(self):
+        self.assertRaises(exception.PciPlacementError,
+                          placement.resource_class, {'resource_class': 42})
+
+    def test_vendor_id_that_is_not_a_string(self):
+        self.assertRaises(exception.PciPlacementError,
+                          placement.resource_class,
+                          {'vendor_id': 0x10de, 'product_id': '1db6'})
+
+    def test_resource_class_longer_than_placement_allows(self):
+        self.assertRaises(exception.PciPlacementError,
+                          placement.resource_class,
+                          {'resource_class': 'x' * 250})
+
+    def test_spec_whose_get_raises(self):
+        self.assertRaises(exception.PciPlacementError,
+                          placement.resource_class,
+                          adversarial.RaisingMapping())
+
+    def test_traits_that_are_not_a_string(self):
+        self.assertRaises(exception.PciPlacementError,
+                          placement.required_traits, {'traits': ['a']})
+
+    def test_traits_longer_than_an_entry_may_be(self):
+        self.assertRaises(exception.PciPlacementError,
+                          placement.required_traits,
+                          {'traits': 'a,' * bounds.MAX_ENTRY_SIZE})
+
+    def test_count_above_the_limit(self):
+        self.groups_error([req(count=bounds.MAX_DEVICE_COUNT + 1)])
+
+    def test_counts_above_the_limit_in_all(self):
+        self.groups_error([req(count=1000), req(count=25)])
+
+    def test_count_that_is_not_a_number(self):
+        self.groups_error([req(count='2')])
+
+    def test_count_that_is_a_boolean(self):
+        self.groups_error([req(count=True)])
+
+    def test_request_that_is_not_a_mapping(self):
+        self.groups_error([['gpu']])
+
+    def test_requests_that_are_not_a_list(self):
+        self.groups_error(42)
+
+    def test_requests_that_raise_when_iterated(self):
+        self.groups_error(adversarial.raising_iterable(after=0))
+
+    def test_request_whose_get_raises(self):
+        self.groups_error([adversarial.RaisingMapping()])
+
+    def test_spec_list_that_is_not_a_list(self):
+        self.groups_error([req(spec='x')])
+
+    def test_request_id_whose_truth_raises(self):
+        self.groups_error([req(request_id=adversarial.Unprintable())])
+
+    def test_more_requests_than_the_limit(self):
+        self.groups_error([req(alias_name=None)] * (bounds.MAX_REQUESTS + 1))
 
 
 class TestFromAliasTable(base.BaseTestCase):

@@ -45,6 +45,10 @@ VALUES = st.one_of(ODD_TEXT, st.integers(), st.booleans(), st.none(),
                    st.dictionaries(st.text(max_size=3), st.integers(),
                                    max_size=2))
 RANDOM_ENTRY = st.dictionaries(KEYS, VALUES, max_size=6)
+# What a database can store: no NUL, no lone surrogate (both refused).
+STORABLE_TEXT = st.text(st.characters(exclude_characters='\x00',
+                                      exclude_categories=('Cs',)),
+                        max_size=10)
 HEX4 = st.text(alphabet='0123456789abcdefABCDEF', min_size=4, max_size=4)
 VALID_ENTRY = st.fixed_dictionaries(
     {'name': st.text(alphabet='abcdefgh -_', min_size=1,
@@ -53,8 +57,8 @@ VALID_ENTRY = st.fixed_dictionaries(
     optional={'device_type': st.sampled_from(alias.DEVICE_TYPES),
               'numa_policy': st.sampled_from(alias.NUMA_POLICIES),
               'capability_type': st.just('pci'),
-              'resource_class': st.text(max_size=10),
-              'traits': st.text(max_size=10),
+              'resource_class': STORABLE_TEXT,
+              'traits': STORABLE_TEXT,
               'live_migratable': st.sampled_from(['yes', 'No', ' off '])})
 DEFINITION = st.one_of(RANDOM_ENTRY, RANDOM_ENTRY.map(json.dumps),
                        VALID_ENTRY, VALID_ENTRY.map(json.dumps),

@@ -12,15 +12,20 @@
 
 """Tests of extra spec translation and the seed API (SPEC sections 2-4)."""
 
+import gc
 import json
+import tracemalloc
 import uuid
 
 import fixtures
 from oslotest import base
+import testscenarios
 
 import nova_pci_alias
+from nova_pci_alias import bounds
 from nova_pci_alias import exception
 from nova_pci_alias import request
+from nova_pci_alias.tests import adversarial
 
 ALIASES = nova_pci_alias.parse_aliases([
     {'name': 'gpu', 'vendor_id': '10de', 'product_id': '1db6',
@@ -403,3 +408,209 @@ class TestStash(base.BaseTestCase):
         metadata = {'other': 'x'}
         request.delete_flavor_pci_info(metadata, 'old_')
         self.assertEqual({'other': 'x'}, metadata)
+
+
+class TestSpecBounds(base.BaseTestCase):
+    """SPEC 9 for extra specs: the package's errors, within the limits."""
+
+    def test_count_with_more_digits_than_int_takes(self):
+        # int('1' * 4301) itself raises a bare ValueError.
+        self.assertRaises(exception.InvalidAliasSpec, translate,
+                          'gpu:' + '1' * 4301)
+
+    def test_count_above_the_limit(self):
+        exc = self.assertRaises(exception.InvalidAliasSpec, translate,
+                                'gpu:%d' % (bounds.MAX_DEVICE_COUNT + 1))
+        self.assertIn('more than 1024 devices', str(exc))
+
+    def test_count_at_the_limit(self):
+        self.assertEqual([('gpu', 1024)], summary(translate('gpu:1024')))
+
+    def test_leading_zeros_do_not_count_as_digits(self):
+        self.assertEqual([('gpu', 2)], summary(translate('gpu:' + '0' * 50
+                                                         + '2')))
+
+    def test_total_count_above_the_limit(self):
+        exc = self.assertRaises(exception.InvalidAliasSpec, translate,
+                                'gpu:1000,nic:25')
+        self.assertIn("'nic:25'", str(exc))
+
+    def test_value_longer_than_the_limit(self):
+        exc = self.assertRaises(
+            exception.InvalidAliasSpec, translate,
+            'gpu:1,' + ' ' * bounds.MAX_ALIAS_SPEC_LENGTH + 'nic:1')
+        self.assertIn('at most 4096 are allowed', str(exc))
+
+    def test_more_items_than_the_limit(self):
+        exc = self.assertRaises(exception.InvalidAliasSpec, translate,
+                                ','.join(['gpu:1'] * 257))
+        self.assertIn('it has 257 items', str(exc))
+
+    def test_str_subclass_is_read_as_a_str(self):
+        class Spec(str):
+            def split(self, sep=None):
+                raise adversarial.Boom('split')
+
+        self.assertEqual([('gpu', 1)], summary(translate(Spec('gpu:1'))))
+
+    def test_affinity_policy_that_is_not_a_string(self):
+        self.assertRaises(exception.InvalidPCINUMAAffinity, translate,
+                          'gpu:1', adversarial.Unprintable())
+
+    def test_aliases_that_are_not_a_table(self):
+        self.assertRaises(exception.InvalidInput,
+                          request.translate_alias_to_requests, 'gpu:1',
+                          aliases=['gpu'])
+
+    def test_aliases_whose_lookup_raises(self):
+        self.assertRaises(exception.InvalidInput,
+                          request.translate_alias_to_requests, 'gpu:1',
+                          aliases=adversarial.RaisingMapping())
+
+    def test_alias_of_the_wrong_shape(self):
+        self.assertRaises(exception.InvalidInput,
+                          request.translate_alias_to_requests, 'gpu:1',
+                          aliases={'gpu': 'legacy'})
+
+
+class TestSpecCache(base.BaseTestCase):
+
+    def test_cache_keeps_little_memory_after_long_values(self):
+        # 300 different values of 1020 characters and 255 items each: a
+        # cache of parsed values would keep some 30 MiB of them.
+        request._parse_alias_spec.cache_clear()
+        self.addCleanup(request._parse_alias_spec.cache_clear)
+        values = [' ' * i + ','.join(['gpu:1'] * 255) for i in range(300)]
+        gc.collect()
+        tracemalloc.start()
+        self.addCleanup(tracemalloc.stop)
+        before = tracemalloc.get_traced_memory()[0]
+        for value in values:
+            translate(value)
+        gc.collect()
+        kept = tracemalloc.get_traced_memory()[0] - before
+        self.assertLess(kept, 1024 * 1024)
+
+
+class TestFlavorInputs(testscenarios.WithScenarios, base.BaseTestCase):
+    """Extra specs that are not a mapping are the package's error."""
+
+    scenarios = [
+        ('str', {'extra_specs': 'pci_passthrough:alias'}),
+        ('list', {'extra_specs': ['pci_passthrough:alias']}),
+        ('int', {'extra_specs': 42}),
+        ('bytes', {'extra_specs': b'pci_passthrough:alias'}),
+        ('raising', {'extra_specs': adversarial.RaisingMapping()}),
+        ('raising dict', {'extra_specs': adversarial.RaisingDict()}),
+    ]
+
+    def test_requests_from_flavor(self):
+        self.assertRaises(exception.InvalidInput,
+                          request.get_pci_requests_from_flavor,
+                          {'extra_specs': self.extra_specs}, aliases=ALIASES)
+
+    def test_numa_policy_constraint(self):
+        self.assertRaises(exception.InvalidInput,
+                          request.get_pci_numa_policy_constraint,
+                          {'extra_specs': self.extra_specs}, None)
+
+
+class TestOtherFlavorAndImageInputs(base.BaseTestCase):
+
+    def test_flavor_whose_attributes_raise(self):
+        self.assertRaises(exception.InvalidInput,
+                          request.get_pci_requests_from_flavor,
+                          adversarial.RaisingAttributes(), aliases=ALIASES)
+
+    def test_image_whose_attributes_raise(self):
+        self.assertRaises(exception.InvalidInput,
+                          request.get_pci_numa_policy_constraint,
+                          {}, adversarial.RaisingAttributes())
+
+    def test_image_policy_that_is_not_a_string(self):
+        self.assertRaises(
+            exception.InvalidPCINUMAAffinity,
+            request.get_pci_numa_policy_constraint,
+            {}, {'properties': {'hw_pci_numa_affinity_policy':
+                                adversarial.Unprintable()}})
+
+    def test_flavor_policy_whose_comparison_raises(self):
+        self.assertRaises(
+            exception.InvalidPCINUMAAffinity,
+            request.get_pci_numa_policy_constraint,
+            {'extra_specs': {'hw:pci_numa_affinity_policy':
+                             adversarial.Unprintable()}}, None)
+
+
+class TestStoredBounds(base.BaseTestCase):
+    """SPEC 9 for requests kept in system metadata."""
+
+    def read(self, system_metadata, prefix=''):
+        return request.get_instance_pci_requests(
+            {'system_metadata': system_metadata}, prefix)
+
+    def test_deeply_nested_value(self):
+        self.assertRaises(exception.InvalidStashedRequests, self.read,
+                          {'pci_requests': '[' * 100000})
+
+    def test_value_nested_past_the_limit(self):
+        exc = self.assertRaises(
+            exception.InvalidStashedRequests, self.read,
+            {'pci_requests': adversarial.nested_text(40)})
+        self.assertIn('nested more than 32 levels deep', str(exc))
+
+    def test_value_longer_than_the_limit(self):
+        value = json.dumps([{'count': 1, 'spec': [],
+                             'alias_name': 'x' * (1024 * 1024)}])
+        exc = self.assertRaises(exception.InvalidStashedRequests, self.read,
+                                {'pci_requests': value})
+        self.assertIn('at most 1048576 are read', str(exc))
+
+    def test_value_that_is_not_text(self):
+        self.assertRaises(exception.InvalidStashedRequests, self.read,
+                          {'pci_requests': adversarial.Unprintable()})
+
+    def test_system_metadata_that_is_not_iterable(self):
+        self.assertRaises(exception.InvalidInput, self.read, 42)
+
+    def test_system_metadata_that_is_a_string(self):
+        self.assertRaises(exception.InvalidInput, self.read, 'pci_requests')
+
+    def test_system_metadata_whose_get_raises(self):
+        self.assertRaises(exception.InvalidInput, self.read,
+                          adversarial.RaisingDict())
+
+    def test_row_whose_reads_raise(self):
+        self.assertRaises(exception.InvalidInput, self.read,
+                          [adversarial.RaisingAttributes()])
+
+    def test_more_rows_than_the_limit(self):
+        rows = [{'key': 'k%d' % i, 'value': ''}
+                for i in range(bounds.MAX_SYSTEM_METADATA_ROWS + 1)]
+        self.assertRaises(exception.InvalidInput, self.read, rows)
+
+    def test_prefix_none(self):
+        self.assertRaises(exception.InvalidInput, self.read, {}, None)
+
+
+class TestStashInputs(base.BaseTestCase):
+
+    FLAVOR = {'extra_specs': {'pci_passthrough:alias': 'gpu:1'}}
+
+    def test_save_into_something_that_is_not_a_dict(self):
+        self.assertRaises(exception.InvalidInput,
+                          request.save_flavor_pci_info, 'metadata',
+                          self.FLAVOR, aliases=ALIASES)
+
+    def test_save_with_prefix_none(self):
+        self.assertRaises(exception.InvalidInput,
+                          request.save_flavor_pci_info, {}, self.FLAVOR,
+                          None, aliases=ALIASES)
+
+    def test_delete_from_something_that_is_not_a_dict(self):
+        self.assertRaises(exception.InvalidInput,
+                          request.delete_flavor_pci_info, 42, 'old_')
+
+    def test_delete_with_prefix_none(self):
+        self.assertRaises(exception.InvalidInput,
+                          request.delete_flavor_pci_info, {}, None)

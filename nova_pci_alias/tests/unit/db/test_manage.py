@@ -24,6 +24,7 @@ import fixtures
 from oslotest import base
 
 from nova_pci_alias.sources.database import models
+from nova_pci_alias.tests import adversarial
 
 MANAGE = os.path.join(os.path.dirname(sys.executable),
                       'nova-pci-alias-manage')
@@ -252,6 +253,68 @@ class TestAliases(SyncedTestCase):
         self.imported()
         code, out, err = self.run_tool('translate', 'gpu:2', tool=LOOKUP)
         self.assertEqual('gpu', json.loads(out)[0]['alias_name'], err)
+
+
+def deep_entry(depth):
+    """An alias entry's JSON text whose traits nest ``depth`` deep."""
+    return '{"name": "x%d", "traits": %s}' % (
+        depth, adversarial.nested_text(depth))
+
+
+class TestHostileInput(SyncedTestCase):
+    """Deeply nested JSON: one error line and exit 1, never a traceback.
+
+    Nesting just short of the interpreter's limit is the case that used to
+    escape: the JSON decoder manages it, the schema's messages, a few
+    frames deeper, did not.  Where exactly that band lies depends on the
+    stack beneath, so a few depths around it are tried.
+    """
+
+    def outcome(self, code, out, err):
+        return code, len(err.splitlines()), 'Traceback' in err
+
+    def test_create_with_json_nested_near_the_stack_limit(self):
+        outcomes = {self.outcome(*self.run_tool('alias', 'create',
+                                                deep_entry(depth)))
+                    for depth in range(979, 987)}
+        self.assertEqual({(1, 1, False)}, outcomes)
+
+    def test_import_of_entries_nested_near_the_stack_limit(self):
+        body = '{"version": 1, "aliases": [%s]}' % ', '.join(
+            deep_entry(depth) for depth in range(976, 989, 2))
+        self.assertEqual((1, 1, False), self.outcome(*self.run_tool(
+            'alias', 'import', self.write('deep.json', body))))
+
+
+class TestEmptyImport(SyncedTestCase):
+    """An import of no entries needs --allow-empty (SPEC 9)."""
+
+    EMPTY = {'version': 1, 'aliases': []}
+
+    def test_replace_with_an_empty_document_is_refused(self):
+        self.imported()
+        code, _, err = self.run_tool('alias', 'import', '--replace',
+                                     self.write('empty.json', self.EMPTY))
+        self.assertEqual((7, True), (code, '--allow-empty' in err))
+
+    def test_refused_import_leaves_the_table_unchanged(self):
+        self.imported()
+        before = self.manage('alias', 'export')
+        self.run_tool('alias', 'import', '--replace',
+                      self.write('empty.json', self.EMPTY))
+        self.assertEqual(before, self.manage('alias', 'export'))
+
+    def test_replace_with_allow_empty_empties_the_table(self):
+        self.imported()
+        self.manage('alias', 'import', '--replace', '--allow-empty',
+                    self.write('empty.json', self.EMPTY))
+        self.assertEqual('', self.manage('alias', 'list'))
+
+    def test_nova_conf_without_aliases_is_refused(self):
+        code, _, err = self.run_tool(
+            'alias', 'import', '--replace', '--from-config',
+            self.write('nova.conf', '[DEFAULT]\ndebug = false\n'))
+        self.assertEqual((7, True), (code, '--allow-empty' in err))
 
 
 class TestUnreachable(ManageTestCase):
