@@ -88,11 +88,16 @@ def table_after_check(reg):
     """Return the table a lookup gets once the check it started has ended.
 
     The first lookup starts the check that is due, if any, and returns the
-    current table; this waits for that check, and looks up again.
+    current table; this waits for that check, and looks up again.  With
+    a refresh interval of 0 that second lookup starts a check too: it is
+    waited for as well, so that no check runs beside what the test does
+    next.
     """
     reg.get_table()
     wait_for_check(reg)
-    return reg.get_table()
+    table = reg.get_table()
+    wait_for_check(reg)
+    return table
 
 
 class ConfFixture(fixtures.Fixture):
