@@ -77,27 +77,27 @@ def get(url, headers=None):
 class ConfigFileFixture(fixtures.Fixture):
     """A configuration file, named in NOVA_PCI_ALIAS_CONFIG_FILES.
 
-    ``path`` is the file; ``directory`` its temporary directory.
+    ``path`` is the file; ``directory`` its temporary directory.  With
+    ``log_to_file``, the service logs to ``log_file`` in that directory, as
+    a deployed one does, so that a service built in the test's own process
+    writes nothing on the console.
     """
 
-    def __init__(self, text=CONF_TEXT):
+    def __init__(self, text=CONF_TEXT, log_to_file=False):
         super().__init__()
         self.text = text
+        self.log_to_file = log_to_file
 
     def _setUp(self):
         self.directory = self.useFixture(fixtures.TempDir()).path
         self.path = os.path.join(self.directory, 'nova.conf')
+        self.log_file = os.path.join(self.directory, 'api.log')
         with open(self.path, 'w') as f:
             f.write(self.text)
+            if self.log_to_file:
+                f.write('\n[DEFAULT]\nlog_file = %s\n' % self.log_file)
         self.useFixture(fixtures.EnvironmentVariable(wsgi.CONFIG_FILES_ENV,
                                                      self.path))
-
-    def log_to_file(self):
-        """Add ``[DEFAULT] log_file`` to the file; return the log's path."""
-        log_file = os.path.join(self.directory, 'api.log')
-        with open(self.path, 'a') as f:
-            f.write('[DEFAULT]\nlog_file = %s\n' % log_file)
-        return log_file
 
 
 class WSGIServerProcess(fixtures.Fixture):
@@ -197,7 +197,8 @@ class InProcessTestCase(base.BaseTestCase):
         super().setUp()
         self.logger = self.useFixture(
             test_api_cmd.LoggingSetupFixture()).logger
-        self.config = self.useFixture(ConfigFileFixture(self.conf_text))
+        self.config = self.useFixture(ConfigFileFixture(self.conf_text,
+                                                        log_to_file=True))
 
     def serve(self, application):
         return self.useFixture(httpserver.WSGIServerFixture(application)).url
@@ -234,7 +235,7 @@ class TestNoSources(InProcessTestCase):
                           wsgi.init_application, conf=cfg.ConfigOpts())
 
     def test_refusal_is_logged(self):
-        log_file = self.config.log_to_file()
+        log_file = self.config.log_file
         self.assertRaises(app.NoAliasSourceConfigured,
                           wsgi.init_application, conf=cfg.ConfigOpts())
         with open(log_file) as f:
@@ -249,7 +250,7 @@ class TestRequestIdInTheLogFile(InProcessTestCase):
     conf_text = INVALID_CONF_TEXT
 
     def test_reason_of_a_503_is_logged_under_its_request_id(self):
-        log_file = self.config.log_to_file()
+        log_file = self.config.log_file
         url = self.serve(wsgi.init_application(conf=cfg.ConfigOpts()))
         _, headers, _ = get(url + '/v1/aliases')
         with open(log_file) as f:
