@@ -166,15 +166,8 @@ def _entry_schema_error(entry):
         return schema_error(_VALIDATOR, entry)
 
 
-#: Messages longer than this are cut: a schema error quotes the offending
-#: value, which may be as long as an entry can be.
-_MAX_REASON = 1000
-
-
 def _invalid(reason, position=None):
-    if len(reason) > _MAX_REASON:
-        reason = '%s... (%d characters)' % (reason[:_MAX_REASON], len(reason))
-    exc = exception.PciInvalidAlias(reason=reason)
+    exc = exception.PciInvalidAlias(reason=bounds.cut(reason))
     exc.position = position
     return exc
 

@@ -163,8 +163,18 @@ def shown(value, limit=100):
             text = '<%s object>' % type(value).__name__
     except Exception:
         text = '<%s object>' % type(value).__name__
+    return cut(text, limit)
+
+
+#: The most characters of an error's reason: a schema error quotes the
+#: offending value, which may be as long as an entry or a document.
+MAX_REASON_LENGTH = 1000
+
+
+def cut(text, limit=MAX_REASON_LENGTH):
+    """Return ``text``, cut to ``limit`` characters and saying so."""
     if len(text) > limit:
-        text = '%s... (%d characters)' % (text[:limit], len(text))
+        return '%s... (%d characters)' % (text[:limit], len(text))
     return text
 
 

@@ -77,17 +77,11 @@ def full_schema():
     return schema
 
 
-#: A reason longer than this is cut: a schema error quotes the offending
-#: value, which may be as long as the document.
-_MAX_REASON = 1000
-
-
 def _invalid(origin, reason):
-    if len(reason) > _MAX_REASON:
-        reason = '%s... (%d characters)' % (reason[:_MAX_REASON], len(reason))
     if not isinstance(origin, str):
         origin = bounds.shown(origin)
-    return exception.InvalidAliasDocument(origin=origin, reason=reason)
+    return exception.InvalidAliasDocument(origin=origin,
+                                          reason=bounds.cut(reason))
 
 
 def _load(body, origin):

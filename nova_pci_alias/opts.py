@@ -171,6 +171,17 @@ def driver_groups(conf):
     return groups
 
 
+def sources_set(conf):
+    """Whether ``[pci_alias] sources`` is set, rather than at its default.
+
+    Set in a configuration file, the environment, the command line or by
+    an override; the option's default (``config``) does not count.
+    """
+    location = conf.get_location('sources', GROUP)
+    return location is not None and location.location not in (
+        cfg.Locations.opt_default, cfg.Locations.set_default)
+
+
 def source_names(conf):
     """The names of the alias sources to read, in order.
 
@@ -179,8 +190,7 @@ def source_names(conf):
     does once Nova reads its aliases through it), the sources of the
     driver's group: the aliases Nova would get.
     """
-    location = conf.get_location('sources', GROUP)
-    if location is None or location.location == cfg.Locations.opt_default:
+    if not sources_set(conf):
         for group in driver_groups(conf):
             return list(conf[group].sources)
     return list(conf.pci_alias.sources)

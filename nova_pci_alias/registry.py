@@ -140,6 +140,12 @@ _STUCK_AFTER_MIN = 60.0
 _REGISTRIES = weakref.WeakSet()
 
 
+def _where(state):
+    """A source's name and, if it says, where it reads from."""
+    place = state.source.location()
+    return '%r at %s' % (state.name, place) if place else repr(state.name)
+
+
 def _call_source(state, what):
     """Call a source method, turning any failure into AliasSourceError."""
     try:
@@ -405,18 +411,15 @@ class AliasRegistry:
         return True
 
     def _warn_emptied(self, previous):
-        where = []
-        for state in self._states:
-            place = state.source.location()
-            where.append('%r (%s)' % (state.name, place) if place
-                         else repr(state.name))
         LOG.warning('The PCI alias table went from %(aliases)d aliases '
                     '(%(entries)d entries) to none: the sources %(sources)s '
                     'now define no alias. Nova finds no alias of a flavor '
                     'from now on.',
                     {'aliases': len(previous),
                      'entries': len(previous.entries),
-                     'sources': ', '.join(where) or '(none)'})
+                     'sources': ', '.join(_where(state)
+                                          for state in self._states)
+                     or '(none)'})
 
     @staticmethod
     def _tell_accepted(state):
@@ -459,12 +462,9 @@ class AliasRegistry:
             if exc.position is None:
                 raise
             state, index = origins[exc.position]
-            where = repr(state.name)
-            place = state.source.location()
-            if place:
-                where += ' at %s' % place
             located = exception.PciInvalidAlias(
-                '%s [alias source %s, entry %d]' % (exc, where, index + 1))
+                '%s [alias source %s, entry %d]' % (exc, _where(state),
+                                                    index + 1))
             located.position = exc.position
             raise located from None
 

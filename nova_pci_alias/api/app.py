@@ -314,9 +314,7 @@ def check_sources_configured(conf):
         configuration file (nor overridden), or is set to an empty list.
     """
     opts.register_opts(conf)
-    location = conf.get_location('sources', opts.GROUP)
-    if location is None or location.location in (
-            cfg.Locations.opt_default, cfg.Locations.set_default):
+    if not opts.sources_set(conf):
         files = ', '.join(conf.config_file) or 'none'
         raise NoAliasSourceConfigured(
             '[%s] sources is not set in the configuration files read '
@@ -324,6 +322,7 @@ def check_sources_configured(conf):
             'told to; set it, for example "sources = database".'
             % (opts.GROUP, files))
     if not conf.pci_alias.sources:
+        location = conf.get_location('sources', opts.GROUP)
         raise NoAliasSourceConfigured(
             '[%s] sources is empty (%s): the PCI alias service would '
             'publish no alias; name at least one source.'

@@ -107,11 +107,7 @@ def _sources_configured(conf):
     sources`` set, or a ``[DEFAULT] config_source`` group that uses the
     nova_pci_alias driver.  Otherwise the default, ``config``, is read.
     """
-    location = conf.get_location('sources', opts.GROUP)
-    if location is not None and (
-            location.location != cfg.Locations.opt_default):
-        return True
-    return bool(opts.driver_groups(conf))
+    return opts.sources_set(conf) or bool(opts.driver_groups(conf))
 
 
 def do_validate(conf, table, out, err):

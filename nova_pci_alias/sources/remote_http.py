@@ -141,6 +141,26 @@ class DocumentClient:
                            '([%s] timeout)' % (self.timeout,
                                                remote_opts.GROUP))
 
+    @contextlib.contextmanager
+    def _bounded(self):
+        """Run the block within :meth:`deadline`; past it, say so.
+
+        A failure once the deadline has passed is the deadline's doing
+        (its sockets were shut down), and so is a block that ended after
+        it: the body read may have been cut.
+        """
+        with self.deadline() as deadline:
+            try:
+                yield
+            except remote_deadline.DeadlinePassed:
+                raise self._timed_out() from None
+            except FetchFailed:
+                if deadline.expired:
+                    raise self._timed_out() from None
+                raise
+            if deadline.expired:
+                raise self._timed_out()
+
     def document_url(self):
         """Return the absolute URL of the document.
 
@@ -152,14 +172,10 @@ class DocumentClient:
         """
         if self.url:
             return self.url
-        with self.deadline() as deadline:
+        with self._bounded():
             try:
                 endpoint = self.adapter.get_endpoint()
-            except remote_deadline.DeadlinePassed:
-                raise self._timed_out() from None
             except ks_exceptions.ClientException as exc:
-                if deadline.expired:
-                    raise self._timed_out() from None
                 raise self._no_endpoint(exc) from None
         if not endpoint:
             raise FetchFailed('no endpoint of service type %r in the service '
@@ -189,19 +205,8 @@ class DocumentClient:
             headers['If-None-Match'] = etag
         elif last_modified:
             headers['If-Modified-Since'] = last_modified
-        with self.deadline() as deadline:
-            try:
-                fetched = self._get(url, headers)
-            except remote_deadline.DeadlinePassed:
-                raise self._timed_out() from None
-            except FetchFailed:
-                if deadline.expired:
-                    raise self._timed_out() from None
-                raise
-            if deadline.expired:
-                # The socket was shut down: the body may have been cut.
-                raise self._timed_out()
-        return fetched
+        with self._bounded():
+            return self._get(url, headers)
 
     def _get(self, url, headers):
         scrub = _Scrubber(url)

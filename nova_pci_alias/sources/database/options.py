@@ -208,18 +208,17 @@ def _deadline_parameters(url, group):
     return {}
 
 
-def _with_deadlines(url_text, parameters, group):
-    """Return ``parameters`` with the deadlines the driver lacks."""
-    url = sa_url.make_url(url_text)
+def _missing_deadlines(group):
+    """The deadline parameters that the URL and connection_parameters lack.
+
+    :returns: ``{name: value}``.
+    """
+    url = sa_url.make_url(group.connection)
     # A blank value counts as given: "options=" turns PostgreSQL's off.
-    given = set(url.query) | set(
-        parse.parse_qs(parameters, keep_blank_values=True))
-    extra = {key: value for key, value in
-             _deadline_parameters(url, group).items() if key not in given}
-    if not extra:
-        return parameters
-    extra = parse.urlencode(extra, quote_via=parse.quote)
-    return '%s&%s' % (parameters, extra) if parameters else extra
+    given = set(url.query) | set(parse.parse_qs(
+        group.connection_parameters or '', keep_blank_values=True))
+    return {key: value for key, value in
+            _deadline_parameters(url, group).items() if key not in given}
 
 
 def added_parameters(conf):
@@ -227,10 +226,7 @@ def added_parameters(conf):
 
     For messages, which name the database as it is configured.
     """
-    group = conf[GROUP]
-    given = group.connection_parameters or ''
-    added = _with_deadlines(group.connection, given, group)[len(given):]
-    return set(parse.parse_qs(added.lstrip('&')))
+    return set(_missing_deadlines(conf[GROUP]))
 
 
 def engine_settings(conf):
@@ -243,8 +239,12 @@ def engine_settings(conf):
     """
     group = conf[GROUP]
     settings = {key: group[key] for key in _ENGINE_KEYS}
-    settings['connection_parameters'] = _with_deadlines(
-        group.connection, group.connection_parameters or '', group)
+    parameters = group.connection_parameters or ''
+    extra = _missing_deadlines(group)
+    if extra:
+        extra = parse.urlencode(extra, quote_via=parse.quote)
+        parameters = '%s&%s' % (parameters, extra) if parameters else extra
+    settings['connection_parameters'] = parameters
     return settings
 
 

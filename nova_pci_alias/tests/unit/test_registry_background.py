@@ -258,7 +258,7 @@ class TestEmptied(BackgroundTestCase):
         self.source.where = 'https://cmdb.example/aliases'
         self.source.set_entries([])
         self.registry.refresh()
-        self.assertIn("the sources 's1' (https://cmdb.example/aliases) now "
+        self.assertIn("the sources 's1' at https://cmdb.example/aliases now "
                       "define no alias", self.logger.output)
 
     def test_a_table_that_stays_empty_is_not_warned_again(self):
