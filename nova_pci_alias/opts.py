@@ -13,7 +13,7 @@
 """The options of nova_pci_alias, and ``list_opts()`` for the generator.
 
 Options of the registry live here, in ``[pci_alias]``; the alias service's
-in :mod:`nova_pci_alias.api.options`; each alias source
+in :mod:`nova_pci_alias.service.options`; each alias source
 declares its own group's options through
 :meth:`nova_pci_alias.sources.AliasSource.list_opts`, which
 :func:`list_opts` collects from every installed source.
@@ -24,7 +24,7 @@ import copy
 from oslo_config import cfg
 import stevedore
 
-from nova_pci_alias.api import options as api_options
+from nova_pci_alias.service import options as api_options
 from nova_pci_alias import sources
 
 GROUP = 'pci_alias'

@@ -60,11 +60,11 @@ from nova_pci_alias import exception
 from nova_pci_alias import opts
 from nova_pci_alias import registry
 from nova_pci_alias import request
-from nova_pci_alias.sources.database import api
 from nova_pci_alias.sources.database import models
 from nova_pci_alias.sources.database import options
-from nova_pci_alias.tests.unit.db import tcpproxy
-from nova_pci_alias.tests.unit.db import writers
+from nova_pci_alias.sources.database import queries
+from nova_pci_alias.tests.unit.sources.database import tcpproxy
+from nova_pci_alias.tests.unit.sources.database import writers
 
 # Named to pass through tox's passenv (NOVA_PCI_ALIAS_TEST_*).
 ENV = 'NOVA_PCI_ALIAS_TEST_BENCH_DATABASES'
@@ -100,16 +100,16 @@ class _Database:
     def __init__(self, url):
         self.url = url
         self.conf = _conf(url)
-        self._reset = api.context_manager.patch_factory(
+        self._reset = queries.context_manager.patch_factory(
             enginefacade.transaction_context())
-        api.configure(self.conf)
-        api.sync_schema()
+        queries.configure(self.conf)
+        queries.sync_schema()
 
     def close(self):
-        engine = api.context_manager.writer.get_engine()
+        engine = queries.context_manager.writer.get_engine()
         models.Base.metadata.drop_all(engine)
         models.version_table.drop(engine, checkfirst=True)
-        api.context_manager.dispose_pool()
+        queries.context_manager.dispose_pool()
         self._reset()
 
     @property
@@ -121,7 +121,7 @@ def _rows_for(database, repeat, make_entries):
     label = database.label
     rows = []
 
-    api.import_entries(make_entries(10000), 'bench', replace=True)
+    queries.import_entries(make_entries(10000), 'bench', replace=True)
 
     def cold_load():
         registry.AliasRegistry(database.conf).get_table()
@@ -129,12 +129,12 @@ def _rows_for(database, repeat, make_entries):
     seconds = _best(cold_load, 1, repeat)
     rows.append(('%s: cold load of 10000 aliases (new registry)' % label,
                  seconds * 1e3, 'ms', seconds / 10000 * 1e6, 'us/alias'))
-    seconds = _best(api.get_revision, 1000, repeat)
+    seconds = _best(queries.get_revision, 1000, repeat)
     rows.append(('%s: change-token check (nothing changed)' % label,
                  seconds * 1e3, 'ms', None, None))
 
     entries = make_entries(100)
-    api.import_entries(entries, 'bench', replace=True)
+    queries.import_entries(entries, 'bench', replace=True)
     by_database = registry.AliasRegistry(database.conf)
     by_database.get_table()
 
@@ -162,7 +162,7 @@ def _rows_for(database, repeat, make_entries):
 
 def _writers_row(database):
     """Creates per second of concurrent writer processes."""
-    api.import_entries([], 'bench', replace=True)
+    queries.import_entries([], 'bench', replace=True)
     pool = writers.WriterPool(WRITERS)
     try:
         jobs = [(0, ('create_many', [
@@ -206,7 +206,7 @@ class _Proxied:
         url = sa.engine.make_url(url_text)
         self.proxy = tcpproxy.TCPProxyFixture(url.host, url.port, mode=mode)
         self.proxy.setUp()
-        self._reset = api.context_manager.patch_factory(
+        self._reset = queries.context_manager.patch_factory(
             enginefacade.transaction_context())
         proxied = url.set(host='127.0.0.1', port=self.proxy.port)
         conf = _conf(proxied.render_as_string(hide_password=False))
@@ -215,7 +215,7 @@ class _Proxied:
         self.deadlines = options.deadlines(conf)
 
     def close(self):
-        api.context_manager.dispose_pool()
+        queries.context_manager.dispose_pool()
         self._reset()
         self.proxy.cleanUp()
 

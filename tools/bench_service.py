@@ -100,7 +100,7 @@ def _write_config(directory, entries):
 def _start_service(config_file):
     port = _free_port()
     process = subprocess.Popen(
-        [sys.executable, '-m', 'nova_pci_alias.cmd.api',
+        [sys.executable, '-m', 'nova_pci_alias.cmd.service',
          '--config-file', config_file, '--port', str(port)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 30
@@ -163,9 +163,9 @@ def bench_app(entries, repeat):
     from oslo_config import cfg
 
     import nova_pci_alias
-    from nova_pci_alias.api import app
     from nova_pci_alias import document
     from nova_pci_alias import registry
+    from nova_pci_alias.service import app
     from nova_pci_alias.sources import config
 
     conf = cfg.ConfigOpts()

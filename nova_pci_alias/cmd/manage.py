@@ -55,7 +55,7 @@ from nova_pci_alias import document
 from nova_pci_alias import exception
 from nova_pci_alias import opts
 from nova_pci_alias.sources import config as config_source
-from nova_pci_alias.sources.database import api
+from nova_pci_alias.sources.database import queries
 from nova_pci_alias.sources.database import validation
 
 PROG = 'nova-pci-alias-manage'
@@ -74,32 +74,32 @@ def _dump(value):
 
 
 def do_db_sync(conf, out):
-    revision = api.sync_schema()
+    revision = queries.sync_schema()
     out.write('The PCI alias database %s is at schema revision %s.\n' % (
-        api.database_location(), revision))
+        queries.database_location(), revision))
 
 
 def do_db_version(conf, out):
-    out.write('%s\n' % (api.schema_revision() or 'None'))
+    out.write('%s\n' % (queries.schema_revision() or 'None'))
 
 
 def do_alias_create(conf, out):
-    stored = api.create_entry(conf.category.entry,
-                              pci_in_placement=_placement(conf))
+    stored = queries.create_entry(conf.category.entry,
+                                  pci_in_placement=_placement(conf))
     out.write(jsonutils.dumps(stored, sort_keys=True) + '\n')
 
 
 def do_alias_delete(conf, out):
     # Stored names are stripped, as flavors' references to them are.
     name = conf.category.alias_name.strip()
-    count = api.delete_alias(name, pci_in_placement=_placement(conf))
+    count = queries.delete_alias(name, pci_in_placement=_placement(conf))
     out.write('Deleted %d entries of alias %r.\n' % (count, name))
 
 
 def do_alias_list(conf, out):
-    entries = api.get_entries()
+    entries = queries.get_entries()
     table = validation.validated_table(
-        entries, 'the PCI alias database %s' % api.database_location(),
+        entries, 'the PCI alias database %s' % queries.database_location(),
         pci_in_placement=_placement(conf))
     for name, (numa_policy, specs) in table.items():
         out.write('%s\t%s\t%s\n' % (
@@ -109,7 +109,7 @@ def do_alias_list(conf, out):
 
 def do_alias_show(conf, out):
     name = conf.category.alias_name.strip()
-    records = api.get_entry_records(name)
+    records = queries.get_entry_records(name)
     if not records:
         raise exception.PciRequestAliasNotDefined(alias=name)
     out.write(_dump({'name': name, 'entries': records}) + '\n')
@@ -151,7 +151,7 @@ def do_alias_import(conf, out):
     entries = list(entries)
     if not entries and not command.allow_empty:
         raise exception.EmptyAliasImport(origin=origin)
-    count, revision = api.import_entries(
+    count, revision = queries.import_entries(
         entries, origin, replace=command.replace,
         pci_in_placement=_placement(conf))
     out.write('Imported %d entries from %s; the alias database is at '
@@ -181,7 +181,7 @@ def nova_conf_lines(entries):
 
 
 def do_alias_export(conf, out):
-    entries = api.get_entries()
+    entries = queries.get_entries()
     if conf.category.format == 'nova-conf':
         body = nova_conf_lines(entries)
     else:
@@ -298,7 +298,7 @@ def main(argv=None, conf=None, out=None, err=None):
         # the one-line result below says all a user needs.
         py_logging.getLogger('alembic').setLevel(py_logging.WARNING)
     try:
-        api.configure(conf)
+        queries.configure(conf)
         conf.category.func(conf, out)
     except exception.PciInvalidAliasEntries as exc:
         origin = exc.kwargs.get('origin')

@@ -21,7 +21,7 @@
 Importing this module reads the configuration (the files named in
 ``NOVA_PCI_ALIAS_CONFIG_FILES``, else ``nova.conf`` from the usual places),
 sets up logging and builds the application, loading the alias table: see
-:func:`nova_pci_alias.api.wsgi.init_application`. An import that fails
+:func:`nova_pci_alias.service.wsgi.init_application`. An import that fails
 (``[pci_alias] sources`` not set, a source not installed) leaves the server
 with no application, which uWSGI's ``--need-app`` and gunicorn turn into a
 refusal to start. Each worker process should import it itself (uWSGI's
@@ -29,7 +29,7 @@ refusal to start. Each worker process should import it itself (uWSGI's
 a source is shared across a fork.
 """
 
-from nova_pci_alias.api import wsgi
+from nova_pci_alias.service import wsgi
 
 #: The WSGI application of the alias service.
 application = wsgi.init_application()

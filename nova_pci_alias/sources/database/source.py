@@ -21,8 +21,8 @@ same rules as any other entry.
 """
 
 from nova_pci_alias import sources
-from nova_pci_alias.sources.database import api
 from nova_pci_alias.sources.database import options
+from nova_pci_alias.sources.database import queries
 
 
 class DatabaseSource(sources.AliasSource):
@@ -41,9 +41,9 @@ class DatabaseSource(sources.AliasSource):
         # Configured on first use, not in __init__: the options may still
         # change between the source's creation and its first read.
         if not self._configured:
-            api.configure(self.conf)
+            queries.configure(self.conf)
             self._configured = True
-        return api
+        return queries
 
     def entries(self):
         """Return the stored entries, in order.

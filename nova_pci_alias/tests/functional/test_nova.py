@@ -39,15 +39,15 @@ from nova.pci import request as nova_request
 from oslotest import base
 
 from nova_pci_alias import alias
-from nova_pci_alias.api import app
-from nova_pci_alias.api import options as api_options
 from nova_pci_alias import exception
 from nova_pci_alias import placement
 from nova_pci_alias import registry
 from nova_pci_alias import request
-from nova_pci_alias.tests.unit.db import base as db_base
+from nova_pci_alias.service import app
+from nova_pci_alias.service import options as api_options
 from nova_pci_alias.tests.unit import fakes
 from nova_pci_alias.tests.unit import httpserver
+from nova_pci_alias.tests.unit.sources.database import base as db_base
 
 CONF = nova.conf.CONF
 MANAGE = os.path.join(os.path.dirname(sys.executable),

@@ -40,7 +40,7 @@ from nova.tests.functional.api import client
 from nova.tests.functional.libvirt import base
 
 from nova_pci_alias.tests.functional import test_nova
-from nova_pci_alias.tests.unit.db import base as db_base
+from nova_pci_alias.tests.unit.sources.database import base as db_base
 
 CONF = nova.conf.CONF
 

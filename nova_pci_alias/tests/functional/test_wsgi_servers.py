@@ -25,7 +25,7 @@ import sys
 
 from oslotest import base
 
-from nova_pci_alias.tests.unit import test_api_wsgi
+from nova_pci_alias.tests.unit.wsgi import test_api as test_api_wsgi
 
 UWSGI = os.path.join(os.path.dirname(sys.executable), 'uwsgi')
 

@@ -27,11 +27,11 @@ import fixtures
 from oslo_config import cfg
 from oslotest import base
 
-from nova_pci_alias.api import options as api_options
 from nova_pci_alias import opts
+from nova_pci_alias.service import options as api_options
 from nova_pci_alias.sources.database import options as database_options
-from nova_pci_alias.sources import remote_http
-from nova_pci_alias.sources import remote_opts
+from nova_pci_alias.sources.remote import http as remote_http
+from nova_pci_alias.sources.remote import options as remote_opts
 
 # Each secret is a word found nowhere else in the dump.
 _COMMON = """

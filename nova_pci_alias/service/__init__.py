@@ -17,16 +17,16 @@
 third-party source) as an alias document at ``GET /v1/aliases``, so that
 many Nova nodes can read one catalogue with the ``remote`` source.
 
-* :mod:`nova_pci_alias.api.options` -- the ``[pci_alias_api]`` options;
-* :mod:`nova_pci_alias.api.app` -- the WSGI application and its
+* :mod:`nova_pci_alias.service.options` -- the ``[pci_alias_api]`` options;
+* :mod:`nova_pci_alias.service.app` -- the WSGI application and its
   middleware;
-* :mod:`nova_pci_alias.api.errors` -- its JSON errors (API-SIG form);
-* :mod:`nova_pci_alias.api.context` -- the request context that puts the
+* :mod:`nova_pci_alias.service.errors` -- its JSON errors (API-SIG form);
+* :mod:`nova_pci_alias.service.context` -- the request context that puts the
   request id on log lines;
-* :mod:`nova_pci_alias.api.health` -- the ``pci_alias_table`` backend of
+* :mod:`nova_pci_alias.service.health` -- the ``pci_alias_table`` backend of
   oslo.middleware's healthcheck;
-* :mod:`nova_pci_alias.api.wsgi` -- the application factory;
+* :mod:`nova_pci_alias.service.wsgi` -- the application factory;
 * :mod:`nova_pci_alias.wsgi.api` -- the module-level ``application`` that
   uWSGI, gunicorn and mod_wsgi load;
-* :mod:`nova_pci_alias.cmd.api` -- a single-process development server.
+* :mod:`nova_pci_alias.cmd.service` -- a single-process development server.
 """

@@ -27,8 +27,8 @@ import fixtures
 from oslo_config import cfg
 from oslotest import base
 
-from nova_pci_alias.cmd import api
 from nova_pci_alias.cmd import common
+from nova_pci_alias.cmd import service
 
 CONF_TEXT = """
 [pci_alias]
@@ -82,7 +82,7 @@ class TestStartupErrors(CommandTestCase):
         self.useFixture(fixtures.MonkeyPatch('sys.stdout', io.StringIO()))
         self.useFixture(fixtures.MonkeyPatch('sys.stderr', io.StringIO()))
         err = io.StringIO()
-        code = api.main(list(args), conf=cfg.ConfigOpts(), err=err)
+        code = service.main(list(args), conf=cfg.ConfigOpts(), err=err)
         return code, err.getvalue()
 
     def test_help(self):
@@ -142,7 +142,7 @@ class TestStartupErrors(CommandTestCase):
 class TestServer(CommandTestCase):
 
     def test_make_server_on_any_port(self):
-        server = api.make_server('127.0.0.1', 0, lambda e, s: [])
+        server = service.make_server('127.0.0.1', 0, lambda e, s: [])
         self.addCleanup(server.server_close)
         self.assertNotEqual(0, server.server_address[1])
 
@@ -150,7 +150,7 @@ class TestServer(CommandTestCase):
         if not socket.has_ipv6:
             self.skipTest('no IPv6 on this host')
         try:
-            server = api.make_server('::1', 0, lambda e, s: [])
+            server = service.make_server('::1', 0, lambda e, s: [])
         except OSError as exc:
             self.skipTest('cannot listen on ::1: %s' % exc)
         self.addCleanup(server.server_close)
@@ -165,7 +165,7 @@ class TestConsoleScript(CommandTestCase):
                               'nova-pci-alias-api')
         if os.path.exists(script):
             return [script]
-        return [sys.executable, '-m', 'nova_pci_alias.cmd.api']
+        return [sys.executable, '-m', 'nova_pci_alias.cmd.service']
 
     def wait_for(self, url, process, deadline):
         while True:

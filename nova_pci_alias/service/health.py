@@ -18,7 +18,7 @@ plugin of the ``oslo.middleware.healthcheck`` namespace, listed in
 ``[healthcheck] backends`` (the service's default).
 
 oslo.middleware creates its backends with stevedore, with nothing but the
-configuration, while :func:`nova_pci_alias.api.app.build_app` builds the
+configuration, while :func:`nova_pci_alias.service.app.build_app` builds the
 healthcheck. So the application hands its document resource over for the
 time of that construction: :func:`handing_over` sets a context variable
 that each backend created meanwhile reads in its constructor. Nothing

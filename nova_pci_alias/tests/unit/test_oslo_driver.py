@@ -33,10 +33,10 @@ from nova_pci_alias.cmd import alias as alias_cmd
 from nova_pci_alias import exception
 from nova_pci_alias import oslo_driver
 from nova_pci_alias.sources import config as config_source
-from nova_pci_alias.sources.database import api
-from nova_pci_alias.tests.unit.db import base
+from nova_pci_alias.sources.database import queries
 from nova_pci_alias.tests.unit import fakes
 from nova_pci_alias.tests.unit.fakes import entry
+from nova_pci_alias.tests.unit.sources.database import base
 
 DRIVER_LINES = """\
 [DEFAULT]
@@ -128,9 +128,9 @@ class TestAnswers(DriverTestCase):
 
     def setUp(self):
         super().setUp()
-        api.import_entries([entry('gpu', numa_policy='preferred'),
-                            entry('nic', '154d', device_type='type-PF')],
-                           'test')
+        queries.import_entries([entry('gpu', numa_policy='preferred'),
+                                entry('nic', '154d', device_type='type-PF')],
+                               'test')
 
     def test_alias_option_holds_the_database_entries(self):
         conf = self.service_conf()
@@ -152,7 +152,7 @@ class TestAnswers(DriverTestCase):
 
     def test_sources_are_read_only_when_the_alias_option_is_asked_for(self):
         conf = self.service_conf()
-        api.create_entry(entry('fpga', '0fff'))
+        queries.create_entry(entry('fpga', '0fff'))
         self.assertIn('fpga', [json.loads(value)['name']
                                for value in conf.pci.alias])
 
@@ -171,7 +171,7 @@ class TestAnswers(DriverTestCase):
 class TestValues(DriverTestCase):
 
     def test_dollar_sign_is_not_substituted(self):
-        api.create_entry(entry('gpu$HOME'))
+        queries.create_entry(entry('gpu$HOME'))
         conf = self.service_conf()
         self.assertEqual('gpu$HOME', json.loads(conf.pci.alias[0])['name'])
 
@@ -185,7 +185,7 @@ class TestValues(DriverTestCase):
         self.assertIn('hold no PCI alias', self.logger.output)
 
     def test_placement_rules_follow_nova_option(self):
-        api.import_entries([entry('gpu'), entry('gpu', '1db7')], 'test')
+        queries.import_entries([entry('gpu'), entry('gpu', '1db7')], 'test')
         conf = self.service_conf(placement=True)
         exc = self.assertRaises(exception.PciInvalidAlias,
                                 getattr, conf.pci, 'alias')
@@ -193,7 +193,7 @@ class TestValues(DriverTestCase):
                       '[filter_scheduler]pci_in_placement is True', str(exc))
 
     def test_placement_rules_off_accept_several_specs(self):
-        api.import_entries([entry('gpu'), entry('gpu', '1db7')], 'test')
+        queries.import_entries([entry('gpu'), entry('gpu', '1db7')], 'test')
         conf = self.service_conf(placement=False)
         self.assertEqual(2, len(conf.pci.alias))
 
@@ -208,7 +208,7 @@ class TestFailures(DriverTestCase):
         self.assertEqual(
             "Invalid PCI alias definition: '80861' does not match "
             "'^[0-9a-fA-F]{4}$' (field 'vendor_id') [alias source "
-            "'database' at %s, entry 1]" % api.database_location(),
+            "'database' at %s, entry 1]" % queries.database_location(),
             str(exc))
 
     def test_invalid_row_is_logged_as_an_error(self):
@@ -299,7 +299,7 @@ class TestInsideNova(DriverTestCase):
         self.assertEqual(
             "Invalid PCI alias definition: '80861' does not match "
             "'^[0-9a-fA-F]{4}$' (field 'vendor_id') [alias source "
-            "'database' at %s, entry 1]" % api.database_location(),
+            "'database' at %s, entry 1]" % queries.database_location(),
             str(exc))
 
     def test_invalid_table_carries_nova_http_code(self):
@@ -342,7 +342,7 @@ class TestTools(DriverTestCase):
 
     def setUp(self):
         super().setUp()
-        api.import_entries([entry('gpu'), entry('gpu', '1db7')], 'test')
+        queries.import_entries([entry('gpu'), entry('gpu', '1db7')], 'test')
 
     def run_lookup(self, extra=''):
         path = os.path.join(self.tempdir, 'nova.conf')

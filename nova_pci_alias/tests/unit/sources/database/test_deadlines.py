@@ -37,13 +37,13 @@ import sqlalchemy as sa
 
 from nova_pci_alias import exception
 from nova_pci_alias import registry
-from nova_pci_alias.sources.database import api
 from nova_pci_alias.sources.database import models
 from nova_pci_alias.sources.database import options
-from nova_pci_alias.tests.unit.db import base
-from nova_pci_alias.tests.unit.db import tcpproxy
+from nova_pci_alias.sources.database import queries
 from nova_pci_alias.tests.unit import fakes
 from nova_pci_alias.tests.unit.fakes import entry
+from nova_pci_alias.tests.unit.sources.database import base
+from nova_pci_alias.tests.unit.sources.database import tcpproxy
 
 #: The deadlines configured here, in seconds.
 DEADLINE = 2
@@ -170,7 +170,7 @@ class TestFrozenMySQL(_ThroughProxy, base.DatabaseTestCase):
 
     def setUp(self):
         super().setUp()
-        api.import_entries([entry('a')], 'test')
+        queries.import_entries([entry('a')], 'test')
         self.use_proxy(self.engine.url)
         self.good = self.registry.get_table()
         self.proxy.freeze()
@@ -211,10 +211,10 @@ class _StuckWriter:
         options.register_opts(conf_fixture.conf)
         conf_fixture.config(group='pci_alias_database', connection=url,
                             **deadlines)
-        api.configure(conf_fixture.conf)
+        queries.configure(conf_fixture.conf)
 
     def create(self):
-        return outcome_of(self, lambda: api.create_entry(entry('b')))
+        return outcome_of(self, lambda: queries.create_entry(entry('b')))
 
 
 class TestStuckWriterSQLite(_StuckWriter, test_base.BaseTestCase):
@@ -235,13 +235,13 @@ class TestStuckWriterSQLite(_StuckWriter, test_base.BaseTestCase):
 
     def test_a_writer_gives_up_after_the_busy_timeout(self):
         self.configure(self.url, sqlite_busy_timeout=1)
-        api.sync_schema()
+        queries.sync_schema()
         self.lock()
         self.assertIn('sqlite_busy_timeout', str(self.create()))
 
     def test_a_writer_waits_for_the_lock(self):
         self.configure(self.url)   # the default busy timeout
-        api.sync_schema()
+        queries.sync_schema()
         other = self.lock()
         threading.Timer(0.5, other.rollback).start()
         self.assertEqual(entry('b'), self.create())

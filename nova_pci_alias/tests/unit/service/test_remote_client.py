@@ -22,10 +22,10 @@ import json
 import fixtures
 from oslotest import base
 
-from nova_pci_alias.api import app
-from nova_pci_alias.api import options as api_options
 from nova_pci_alias import registry
 from nova_pci_alias import request
+from nova_pci_alias.service import app
+from nova_pci_alias.service import options as api_options
 from nova_pci_alias.tests.unit import fakes
 from nova_pci_alias.tests.unit.fakes import entry
 from nova_pci_alias.tests.unit import httpserver

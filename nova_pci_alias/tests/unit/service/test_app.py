@@ -29,12 +29,12 @@ from oslo_log import log as oslo_log
 from oslo_middleware import opts as middleware_opts
 from oslotest import base
 
-from nova_pci_alias.api import app
-from nova_pci_alias.api import health
-from nova_pci_alias.api import options
 from nova_pci_alias import document
 from nova_pci_alias import exception
 from nova_pci_alias import registry
+from nova_pci_alias.service import app
+from nova_pci_alias.service import health
+from nova_pci_alias.service import options
 from nova_pci_alias.sources import config
 from nova_pci_alias.sources.database import options as database_options
 from nova_pci_alias.tests.unit import fakes
@@ -108,7 +108,7 @@ class ServiceTestCase(base.BaseTestCase):
             name='nova_pci_alias'))
         self.now = 1000.0
         self.useFixture(fixtures.MockPatch(
-            'nova_pci_alias.api.app.time.monotonic',
+            'nova_pci_alias.service.app.time.monotonic',
             side_effect=lambda: self.now))
 
     def set_aliases(self, *definitions):
@@ -187,7 +187,7 @@ class TestDocument(ServiceTestCase):
 
     def test_serving_an_empty_table_is_a_warning_at_start(self):
         logger = self.useFixture(fixtures.FakeLogger(
-            name='nova_pci_alias.api.app', level=logging.WARNING))
+            name='nova_pci_alias.service.app', level=logging.WARNING))
         self.serve_sources(fakes.FakeSource(self.conf, []))
         self.assertIn('Serving no PCI alias at /v1/aliases',
                       logger.output)
@@ -475,7 +475,7 @@ class TestHealthcheck(ServiceTestCase):
 
     def test_listed_but_not_installed_is_refused(self):
         self.useFixture(fixtures.MockPatch(
-            'nova_pci_alias.api.health.BACKEND_NAME', 'not_installed'))
+            'nova_pci_alias.service.health.BACKEND_NAME', 'not_installed'))
         self.assertRaises(app.HealthcheckBackendNotInstalled, self.serve)
 
     def test_two_applications_check_their_own_tables(self):
@@ -551,7 +551,7 @@ class TestSourceFailures(ServiceTestCase):
 
     def test_unavailable_reason_is_logged_with_the_request_id(self):
         url = self.serve_sources(self.broken())
-        logger = self.useFixture(OsloLogFormat('nova_pci_alias.api.app'))
+        logger = self.useFixture(OsloLogFormat('nova_pci_alias.service.app'))
         _, headers, _ = fetch(url)
         # oslo.log's logging_context_format_string: "[global_request_id
         # request_id user_identity]", where it shows "[-]" out of context.

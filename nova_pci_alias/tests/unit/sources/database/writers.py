@@ -17,7 +17,7 @@ connection inherited from the test), configured the way
 ``nova-pci-alias-manage`` configures itself: the given connection URL and
 every other ``[pci_alias_database]`` option at its default.  A round hands
 one write to each of several writers with a start time; each one sleeps
-until then, runs its write through the public ``api`` functions and
+until then, runs its write through the public ``queries`` functions and
 reports how it ended.
 
 Starting a Python process that imports oslo.db costs about a second on a
@@ -39,23 +39,23 @@ def _configure(url):
     from oslo_config import cfg
     from oslo_db.sqlalchemy import enginefacade
 
-    from nova_pci_alias.sources.database import api
     from nova_pci_alias.sources.database import options
+    from nova_pci_alias.sources.database import queries
 
-    api.context_manager.dispose_pool()
-    api.context_manager.patch_factory(enginefacade.transaction_context())
+    queries.context_manager.dispose_pool()
+    queries.context_manager.patch_factory(enginefacade.transaction_context())
     conf = cfg.ConfigOpts()
     options.register_opts(conf)
     conf([], default_config_files=[], default_config_dirs=[])
     conf.set_override('connection', url, group=options.GROUP)
-    api.configure(conf)
+    queries.configure(conf)
 
 
 def _release():
     """Close this process's connections to the alias database."""
-    from nova_pci_alias.sources.database import api
+    from nova_pci_alias.sources.database import queries
 
-    api.context_manager.dispose_pool()
+    queries.context_manager.dispose_pool()
 
 
 def _write(job):
@@ -63,20 +63,20 @@ def _write(job):
 
     ``outcome`` is ``"ok"`` or the name of the exception's class.
     """
-    from nova_pci_alias.sources.database import api
+    from nova_pci_alias.sources.database import queries
 
     kind, argument = job
     try:
         if kind == 'create':
-            api.create_entry(argument)
+            queries.create_entry(argument)
         elif kind == 'import':
-            api.import_entries(argument, 'the test', replace=True)
+            queries.import_entries(argument, 'the test', replace=True)
         elif kind == 'delete':
-            api.delete_alias(argument)
+            queries.delete_alias(argument)
         elif kind == 'create_many':
             # (entries) one after the other, for a throughput figure.
             for one in argument:
-                api.create_entry(one)
+                queries.create_entry(one)
         else:
             raise ValueError('unknown job %r' % (kind,))
     except Exception as exc:
@@ -86,7 +86,7 @@ def _write(job):
 
 def _serve(pipe):
     # The heavy imports happen once, before the first job.
-    from nova_pci_alias.sources.database import api  # noqa: F401
+    from nova_pci_alias.sources.database import queries  # noqa: F401
 
     url = None
     pipe.send('ready')

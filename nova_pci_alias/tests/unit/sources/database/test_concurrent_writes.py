@@ -36,11 +36,11 @@ from oslotest import base as test_base
 
 from nova_pci_alias import alias
 from nova_pci_alias import exception
-from nova_pci_alias.sources.database import api
 from nova_pci_alias.sources.database import options
-from nova_pci_alias.tests.unit.db import base
-from nova_pci_alias.tests.unit.db import writers
+from nova_pci_alias.sources.database import queries
 from nova_pci_alias.tests.unit.fakes import entry
+from nova_pci_alias.tests.unit.sources.database import base
+from nova_pci_alias.tests.unit.sources.database import writers
 
 ROUNDS = 4
 POLICIES = ('required', 'preferred', 'legacy', 'socket')
@@ -79,7 +79,7 @@ class _ConcurrentWrites:
         pool = self.pool(width)
         found = []
         for number in range(ROUNDS):
-            api.import_entries(reset, 'the test', replace=True)
+            queries.import_entries(reset, 'the test', replace=True)
             jobs = make_jobs(width, random.Random(number))
             results = pool.run(self.url, jobs)
             for (_, job), (outcome, message) in zip(jobs, results):
@@ -87,7 +87,7 @@ class _ConcurrentWrites:
                     found.append('round %d: %s %s: %s' % (
                         number, job[0], outcome, message))
             try:
-                alias.parse_aliases(api.get_entries())
+                alias.parse_aliases(queries.get_entries())
             except exception.PciInvalidAlias as exc:
                 found.append('round %d: the table does not load: %s' % (
                     number, exc))
@@ -176,8 +176,8 @@ class TestConcurrentWritesSQLite(_ConcurrentWrites, test_base.BaseTestCase):
         options.register_opts(conf)
         conf([], default_config_files=[], default_config_dirs=[])
         conf.set_override('connection', self.url, group=options.GROUP)
-        api.configure(conf)
-        api.sync_schema()
+        queries.configure(conf)
+        queries.sync_schema()
 
 
 class _OnServer(_ConcurrentWrites):

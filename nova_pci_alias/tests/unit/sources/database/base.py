@@ -13,7 +13,7 @@
 """Fixtures and base classes of the database tests.
 
 oslo.db's opportunistic fixtures provision a database per backend and plug
-it into :data:`nova_pci_alias.sources.database.api.context_manager`, the
+it into :data:`nova_pci_alias.sources.database.queries.context_manager`, the
 alias database's own transaction context, so the code under test talks to
 the test database exactly as it would to a configured one.
 """
@@ -23,8 +23,8 @@ from oslo_db.sqlalchemy import enginefacade
 from oslo_db.sqlalchemy import test_fixtures
 from oslotest import base
 
-from nova_pci_alias.sources.database import api
 from nova_pci_alias.sources.database import migration
+from nova_pci_alias.sources.database import queries
 from nova_pci_alias.tests.unit import fakes
 
 
@@ -32,7 +32,7 @@ class _AliasContext:
     """Point a fixture at the alias database's transaction context."""
 
     def get_enginefacade(self):
-        return api.context_manager
+        return queries.context_manager
 
 
 class _MigratedSchema(_AliasContext,
@@ -81,7 +81,7 @@ class IsolatedContextFixture(fixtures.Fixture):
     def _setUp(self):
         fresh = enginefacade.transaction_context()
         self.addCleanup(fresh.dispose_pool)
-        self.addCleanup(api.context_manager.patch_factory(fresh))
+        self.addCleanup(queries.context_manager.patch_factory(fresh))
 
 
 class DatabaseTestCase(test_fixtures.OpportunisticDBTestMixin,

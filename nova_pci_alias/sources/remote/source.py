@@ -50,9 +50,9 @@ import webob.cachecontrol
 from nova_pci_alias import document
 from nova_pci_alias import exception
 from nova_pci_alias import sources
-from nova_pci_alias.sources import remote_cache
-from nova_pci_alias.sources import remote_http
-from nova_pci_alias.sources import remote_opts
+from nova_pci_alias.sources.remote import cache
+from nova_pci_alias.sources.remote import http
+from nova_pci_alias.sources.remote import options
 
 LOG = logging.getLogger(__name__)
 
@@ -85,7 +85,7 @@ class RemoteSource(sources.AliasSource):
 
     def __init__(self, conf):
         super().__init__(conf)
-        remote_opts.register_opts(conf)
+        options.register_opts(conf)
         self._client = None
         self._held = None
         self._fresh_until = 0.0
@@ -94,21 +94,21 @@ class RemoteSource(sources.AliasSource):
 
     @property
     def _options(self):
-        return self.conf[remote_opts.GROUP]
+        return self.conf[options.GROUP]
 
     def location(self):
         held = self._held
         if held is not None:
             return held.location
-        options = self._options
-        url = self._url or options.url
-        if not url and options.endpoint_override:
-            url = remote_http.join_url(options.endpoint_override,
-                                       options.path)
+        group = self._options
+        url = self._url or group.url
+        if not url and group.endpoint_override:
+            url = http.join_url(group.endpoint_override,
+                                group.path)
         if url:
-            return remote_http.mask_url(url)
+            return http.mask_url(url)
         return 'the %r endpoint of the service catalog' % (
-            options.service_type)
+            group.service_type)
 
     def change_token(self):
         held = self._held
@@ -134,7 +134,7 @@ class RemoteSource(sources.AliasSource):
 
     @classmethod
     def list_opts(cls):
-        return remote_opts.list_opts()
+        return options.list_opts()
 
     def _download(self, held):
         """Ask the server; return what to hold next.
@@ -148,17 +148,17 @@ class RemoteSource(sources.AliasSource):
                           'last_modified': held.last_modified}
         try:
             if self._client is None:
-                self._client = remote_http.DocumentClient(self.conf)
+                self._client = http.DocumentClient(self.conf)
             # One deadline for the endpoint look-up and the request.
             with self._client.deadline():
                 url = self._url = self._client.document_url()
                 self._warn_if_plain_http(url)
                 fetched = self._client.get(url, **validators)
-        except remote_http.FetchFailed as exc:
+        except http.FetchFailed as exc:
             raise exception.AliasSourceError(
                 source=NAME, reason='%s: %s' % (self.location(), exc))
         answered = _now()
-        location = remote_http.mask_url(url)
+        location = http.mask_url(url)
         if fetched.status == 304:
             if not validators:
                 raise exception.AliasSourceError(
@@ -181,21 +181,21 @@ class RemoteSource(sources.AliasSource):
 
     def _lifetime(self, headers):
         """Seconds to use a response before asking again."""
-        options = self._options
+        group = self._options
         control = webob.cachecontrol.CacheControl.parse(
             headers.get('Cache-Control', ''), type='response')
         if control.no_store or control.no_cache:
             max_age = 0
         elif not isinstance(control.max_age, int):
             # Absent, or not a number: ask again at the next check.
-            return options.min_refresh_interval
+            return group.min_refresh_interval
         else:
             max_age = control.max_age
             age = headers.get('Age', '')
             if age.isdigit():
                 max_age -= int(age)
-        return max(options.min_refresh_interval,
-                   min(max_age, options.max_refresh_interval))
+        return max(group.min_refresh_interval,
+                   min(max_age, group.max_refresh_interval))
 
     def _warn_if_plain_http(self, url):
         if (self._warned_plain_http or self._options.allow_insecure_http
@@ -206,8 +206,8 @@ class RemoteSource(sources.AliasSource):
                     'HTTP: the aliases can be read and changed on the way. '
                     'Use https, or set [%(group)s] allow_insecure_http = '
                     'true to accept this.',
-                    {'source': NAME, 'url': remote_http.mask_url(url),
-                     'group': remote_opts.GROUP})
+                    {'source': NAME, 'url': http.mask_url(url),
+                     'group': options.GROUP})
 
     def entries_accepted(self):
         """Keep the document just loaded in the cache file, if one is set.
@@ -221,7 +221,7 @@ class RemoteSource(sources.AliasSource):
         if not path or held is None or held.from_cache:
             return
         try:
-            removed = remote_cache.write(path, held.body)
+            removed = cache.write(path, held.body)
         except OSError as exc:
             error = exc
         else:
@@ -258,10 +258,10 @@ class RemoteSource(sources.AliasSource):
         try:
             if not path:
                 raise _NoCache('[%s] cache_file is not set'
-                               % remote_opts.GROUP)
+                               % options.GROUP)
             try:
-                cached = remote_cache.read(path)
-            except remote_cache.UntrustedCacheFile as exc:
+                cached = cache.read(path)
+            except cache.UntrustedCacheFile as exc:
                 raise _NoCache(exc)
             except OSError as exc:
                 raise _NoCache('cannot read the cache file: %s' % exc)

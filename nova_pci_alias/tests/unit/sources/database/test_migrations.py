@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 from nova_pci_alias.sources.database import migration
 from nova_pci_alias.sources.database import models
-from nova_pci_alias.tests.unit.db import base
+from nova_pci_alias.tests.unit.sources.database import base
 
 
 class TestUpgrade(base.DatabaseTestCase):

@@ -19,7 +19,7 @@ timeout, optional Keystone authentication) and
 from ``[pci_alias_remote]``, sends one conditional ``GET``, and reads the
 body without ever holding more than the payload limit, all within one
 overall deadline of ``timeout`` seconds
-(:mod:`~nova_pci_alias.sources.remote_deadline`).  What the body means is
+(:mod:`~nova_pci_alias.sources.remote.deadline`).  What the body means is
 decided elsewhere (:mod:`nova_pci_alias.document`).
 
 Nothing here logs or raises a URL's user name, password or query string:
@@ -35,8 +35,8 @@ from keystoneauth1 import exceptions as ks_exceptions
 from keystoneauth1 import loading as ks_loading
 from oslo_log import log as logging
 
-from nova_pci_alias.sources import remote_deadline
-from nova_pci_alias.sources import remote_opts
+from nova_pci_alias.sources.remote import deadline
+from nova_pci_alias.sources.remote import options
 
 LOG = logging.getLogger(__name__)
 
@@ -102,27 +102,27 @@ class DocumentClient:
     """
 
     def __init__(self, conf):
-        group = conf[remote_opts.GROUP]
+        group = conf[options.GROUP]
         if not group.url and not (group.service_type
                                   or group.endpoint_override):
             raise FetchFailed(
                 'no document to fetch: set [%s] url, or service_type (or '
                 'endpoint_override) to find it through the service catalog'
-                % remote_opts.GROUP)
+                % options.GROUP)
         try:
             auth = ks_loading.load_auth_from_conf_options(
-                conf, remote_opts.GROUP)
+                conf, options.GROUP)
             session = ks_loading.load_session_from_conf_options(
-                conf, remote_opts.GROUP, auth=auth, app_name=_APP_NAME,
+                conf, options.GROUP, auth=auth, app_name=_APP_NAME,
                 app_version=_app_version())
             self.adapter = ks_loading.load_adapter_from_conf_options(
-                conf, remote_opts.GROUP, session=session)
+                conf, options.GROUP, session=session)
         except (ks_exceptions.ClientException, TypeError) as exc:
             raise FetchFailed('invalid [%s] options: %s'
-                              % (remote_opts.GROUP, exc)) from None
-        remote_deadline.mount(session)
+                              % (options.GROUP, exc)) from None
+        deadline.mount(session)
         #: The seconds one exchange may take, as a whole.
-        self.timeout = session.timeout or remote_opts.DEFAULT_TIMEOUT
+        self.timeout = session.timeout or options.DEFAULT_TIMEOUT
         self.url = group.url
         self.path = group.path
         self.limit = group.max_payload_bytes
@@ -134,12 +134,12 @@ class DocumentClient:
         inside another, they share it: a check as a whole (finding the
         endpoint, authenticating, fetching) then has ``timeout`` seconds.
         """
-        return remote_deadline.Deadline(self.timeout)
+        return deadline.Deadline(self.timeout)
 
     def _timed_out(self):
         return FetchFailed('timed out: no complete answer within %g seconds '
                            '([%s] timeout)' % (self.timeout,
-                                               remote_opts.GROUP))
+                                               options.GROUP))
 
     @contextlib.contextmanager
     def _bounded(self):
@@ -149,16 +149,16 @@ class DocumentClient:
         (its sockets were shut down), and so is a block that ended after
         it: the body read may have been cut.
         """
-        with self.deadline() as deadline:
+        with self.deadline() as clock:
             try:
                 yield
-            except remote_deadline.DeadlinePassed:
+            except deadline.DeadlinePassed:
                 raise self._timed_out() from None
             except FetchFailed:
-                if deadline.expired:
+                if clock.expired:
                     raise self._timed_out() from None
                 raise
-            if deadline.expired:
+            if clock.expired:
                 raise self._timed_out()
 
     def document_url(self):
@@ -234,7 +234,7 @@ class DocumentClient:
 
     def _read_bounded(self, response, scrub):
         too_large = ('the document is larger than [%s] max_payload_bytes '
-                     '(%d bytes)' % (remote_opts.GROUP, self.limit))
+                     '(%d bytes)' % (options.GROUP, self.limit))
         length = response.headers.get('Content-Length', '')
         if length.isdigit() and int(length) > self.limit:
             raise FetchFailed('%s: Content-Length is %s'

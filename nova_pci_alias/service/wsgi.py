@@ -20,7 +20,7 @@ WSGI servers load :mod:`nova_pci_alias.wsgi.api`, whose module-level
     gunicorn --bind 127.0.0.1:8790 nova_pci_alias.wsgi.api:application
 
 This module builds nothing when imported; gunicorn can call the factory
-itself with ``'nova_pci_alias.api.wsgi:init_application()'``.
+itself with ``'nova_pci_alias.service.wsgi:init_application()'``.
 
 The configuration files are the ones named in the environment variable
 :data:`CONFIG_FILES_ENV` (separated by ``;``), and only those; or else
@@ -34,9 +34,9 @@ import os
 from oslo_config import cfg
 from oslo_log import log as logging
 
-from nova_pci_alias.api import app as app_mod
 from nova_pci_alias import exception
 from nova_pci_alias import opts
+from nova_pci_alias.service import app as app_mod
 
 LOG = logging.getLogger(__name__)
 
@@ -70,7 +70,7 @@ def init_application(config_files=None, conf=None):
     :returns: the WSGI application.
     :raises oslo_config.cfg.Error: a configuration file is missing or
         invalid, or ``[pci_alias] sources`` is not set
-        (:class:`nova_pci_alias.api.app.NoAliasSourceConfigured`).
+        (:class:`nova_pci_alias.service.app.NoAliasSourceConfigured`).
     :raises nova_pci_alias.exception.NovaPciAliasException: a configured
         alias source is not installed or cannot start.
     """

@@ -23,10 +23,10 @@ import sqlalchemy as sa
 
 from nova_pci_alias import exception
 from nova_pci_alias import registry
-from nova_pci_alias.sources.database import api
-from nova_pci_alias.tests.unit.db import base
+from nova_pci_alias.sources.database import queries
 from nova_pci_alias.tests.unit import fakes
 from nova_pci_alias.tests.unit.fakes import entry
+from nova_pci_alias.tests.unit.sources.database import base
 
 
 class RegistryTestCase(base.DatabaseTestCase):
@@ -68,22 +68,22 @@ class RegistryTestCase(base.DatabaseTestCase):
 class TestMerge(RegistryTestCase):
 
     def test_database_entries_are_served(self):
-        api.import_entries([entry('a')], 'test')
+        queries.import_entries([entry('a')], 'test')
         self.assertEqual(['a'], list(self.registry.get_table()))
 
     def test_both_sources_are_merged(self):
         self.config_aliases(entry('a'))
-        api.import_entries([entry('b')], 'test')
+        queries.import_entries([entry('b')], 'test')
         self.assertEqual(['a', 'b'], list(self.registry.get_table()))
 
     def test_config_shadows_the_database(self):
         self.config_aliases(entry('a', '0001'))
-        api.import_entries([entry('a', '0002')], 'test')
+        queries.import_entries([entry('a', '0002')], 'test')
         self.assertEqual(['0001'], self.product_ids('a'))
 
     def test_shadowing_is_logged(self):
         self.config_aliases(entry('a', '0001'))
-        api.import_entries([entry('a', '0002')], 'test')
+        queries.import_entries([entry('a', '0002')], 'test')
         self.registry.get_table()
         self.assertIn("PCI alias 'a' from source 'database' is shadowed by "
                       "the definition from source 'config'",
@@ -93,31 +93,31 @@ class TestMerge(RegistryTestCase):
 class TestChangeDetection(RegistryTestCase):
 
     def test_a_write_is_seen_on_the_next_refresh(self):
-        api.import_entries([entry('a')], 'test')
+        queries.import_entries([entry('a')], 'test')
         self.registry.get_table()
-        api.create_entry(entry('b'))
+        queries.create_entry(entry('b'))
         self.assertEqual(['a', 'b'],
                          list(fakes.table_after_check(self.registry)))
 
     def test_a_delete_is_seen_on_the_next_refresh(self):
-        api.import_entries([entry('a'), entry('b')], 'test')
+        queries.import_entries([entry('a'), entry('b')], 'test')
         self.registry.get_table()
-        api.delete_alias('a')
+        queries.delete_alias('a')
         self.assertEqual(['b'],
                          list(fakes.table_after_check(self.registry)))
 
     def test_no_write_no_reload(self):
-        api.import_entries([entry('a')], 'test')
+        queries.import_entries([entry('a')], 'test')
         self.registry.get_table()
         self.assertFalse(self.registry.refresh())
 
     def test_no_write_keeps_the_same_table(self):
-        api.import_entries([entry('a')], 'test')
+        queries.import_entries([entry('a')], 'test')
         first = self.registry.get_table()
         self.assertIs(first, fakes.table_after_check(self.registry))
 
     def test_a_check_without_write_is_one_query(self):
-        api.import_entries([entry('a')], 'test')
+        queries.import_entries([entry('a')], 'test')
         self.registry.get_table()
         statements = self.statements_during(self.registry.refresh)
         self.assertEqual(1, len(statements), statements)
@@ -137,7 +137,7 @@ class TestFailures(RegistryTestCase):
 
     def loaded_then_schema_gone(self):
         """A good table is loaded; then the schema disappears."""
-        api.import_entries([entry('a')], 'test')
+        queries.import_entries([entry('a')], 'test')
         good = self.registry.get_table()
         self.drop('pci_alias_revision')
         return good
@@ -158,7 +158,7 @@ class TestFailures(RegistryTestCase):
         fakes.table_after_check(self.registry)
         self.drop('pci_alias_version')
         self.drop('pci_alias_entries')
-        api.sync_schema()
+        queries.sync_schema()
         fakes.table_after_check(self.registry)
         self.assertIn('works again', self.logger.output)
 
@@ -175,7 +175,7 @@ class TestFailures(RegistryTestCase):
         exc = self.assertRaises(exception.PciInvalidAlias,
                                 self.registry.get_table)
         self.assertIn("[alias source 'database' at %s, entry 1]"
-                      % api.database_location(), str(exc))
+                      % queries.database_location(), str(exc))
 
 
 class TestMergeMySQL(TestMerge):

@@ -30,10 +30,10 @@ import fixtures
 from oslo_config import cfg
 from oslotest import base
 
-from nova_pci_alias.api import app
-from nova_pci_alias.api import wsgi
+from nova_pci_alias.service import app
+from nova_pci_alias.service import wsgi
+from nova_pci_alias.tests.unit.cmd import test_service as test_api_cmd
 from nova_pci_alias.tests.unit import httpserver
-from nova_pci_alias.tests.unit import test_api_cmd
 
 CONF_TEXT = """
 [pci_alias]
@@ -239,7 +239,7 @@ class TestNoSources(InProcessTestCase):
         self.assertRaises(app.NoAliasSourceConfigured,
                           wsgi.init_application, conf=cfg.ConfigOpts())
         with open(log_file) as f:
-            self.assertIn('CRITICAL nova_pci_alias.api.wsgi [-] The PCI '
+            self.assertIn('CRITICAL nova_pci_alias.service.wsgi [-] The PCI '
                           'alias service cannot start: [pci_alias] sources '
                           'is not set', f.read())
 

@@ -21,17 +21,17 @@ Two resources, read-only:
 ``/healthcheck``
     oslo.middleware's healthcheck application, configured in
     ``[healthcheck]``; its ``pci_alias_table`` backend
-    (:mod:`nova_pci_alias.api.health`), on by default, says ``503`` while
+    (:mod:`nova_pci_alias.service.health`), on by default, says ``503`` while
     no table can be served.
 
 Any other method gets ``405`` with ``Allow``, any other path ``404``; errors
-are JSON in the API-SIG form of :mod:`nova_pci_alias.api.errors`, with the
+are JSON in the API-SIG form of :mod:`nova_pci_alias.service.errors`, with the
 request id and nothing about the service's backends (that goes to the log).
 The whole application is wrapped in oslo.middleware's ``HTTPProxyToWSGI``
 (off unless ``[oslo_middleware] enable_proxy_headers_parsing`` is set) and
 ``RequestId`` (an ``X-OpenStack-Request-Id`` on every response), and every
 line logged while serving a request carries that id
-(:mod:`nova_pci_alias.api.context`).
+(:mod:`nova_pci_alias.service.context`).
 
 The service publishes only what it is told to: :func:`build_app` refuses a
 configuration that does not set ``[pci_alias] sources``.
@@ -54,14 +54,14 @@ import webob
 import webob.dec
 import webob.etag
 
-from nova_pci_alias.api import context
-from nova_pci_alias.api import errors
-from nova_pci_alias.api import health
-from nova_pci_alias.api import options
 from nova_pci_alias import document
 from nova_pci_alias import exception
 from nova_pci_alias import opts
 from nova_pci_alias import registry as registry_mod
+from nova_pci_alias.service import context
+from nova_pci_alias.service import errors
+from nova_pci_alias.service import health
+from nova_pci_alias.service import options
 
 LOG = logging.getLogger(__name__)
 

@@ -38,11 +38,11 @@ from wsgiref import simple_server
 from oslo_config import cfg
 from oslo_log import log as logging
 
-from nova_pci_alias.api import app as app_mod
-from nova_pci_alias.api import wsgi
 from nova_pci_alias.cmd import common
 from nova_pci_alias import exception
 from nova_pci_alias import opts
+from nova_pci_alias.service import app as app_mod
+from nova_pci_alias.service import wsgi
 
 LOG = logging.getLogger(__name__)
 

@@ -31,8 +31,8 @@ from nova_pci_alias import exception
 from nova_pci_alias import opts
 from nova_pci_alias import registry
 from nova_pci_alias.sources import config
-from nova_pci_alias.sources import remote
-from nova_pci_alias.sources import remote_opts
+from nova_pci_alias.sources.remote import options as remote_opts
+from nova_pci_alias.sources.remote import source as remote
 from nova_pci_alias.tests.unit import fakes
 from nova_pci_alias.tests.unit.fakes import entry
 from nova_pci_alias.tests.unit import httpserver
@@ -45,7 +45,7 @@ TEN_MIB = 10 * 1024 * 1024
 # (it says "writing" then): its temporary file exists and is locked.
 _PAUSED_WRITER = """
 import os, sys, time
-from nova_pci_alias.sources import remote_cache
+from nova_pci_alias.sources.remote import cache as remote_cache
 def paused_fsync(fd):
     print('writing', flush=True)
     time.sleep(60)
@@ -91,7 +91,7 @@ class RemoteTestCase(base.BaseTestCase):
             level=logging.DEBUG))
         self.now = 1000.0
         self.useFixture(fixtures.MockPatch(
-            'nova_pci_alias.sources.remote._now',
+            'nova_pci_alias.sources.remote.source._now',
             side_effect=lambda: self.now))
         self.app = remote_servers.DocumentApp()
         self.app.set_entries([entry('a'), entry('b')])

@@ -15,155 +15,156 @@
 import sqlalchemy as sa
 
 from nova_pci_alias import exception
-from nova_pci_alias.sources.database import api
-from nova_pci_alias.tests.unit.db import base
+from nova_pci_alias.sources.database import queries
 from nova_pci_alias.tests.unit.fakes import entry
+from nova_pci_alias.tests.unit.sources.database import base
 
 
 class TestReads(base.DatabaseTestCase):
 
     def test_new_database_has_no_entries(self):
-        self.assertEqual([], api.get_entries())
+        self.assertEqual([], queries.get_entries())
 
     def test_new_database_is_at_revision_zero(self):
-        self.assertEqual(0, api.get_revision())
+        self.assertEqual(0, queries.get_revision())
 
     def test_entries_keep_their_order(self):
-        api.import_entries([entry('b'), entry('a'), entry('b', '0002')],
-                           'test')
+        queries.import_entries([entry('b'), entry('a'), entry('b', '0002')],
+                               'test')
         self.assertEqual(['b', 'a', 'b'],
-                         [e['name'] for e in api.get_entries()])
+                         [e['name'] for e in queries.get_entries()])
 
     def test_unset_fields_are_left_out(self):
-        api.import_entries([entry('a')], 'test')
-        self.assertEqual([entry('a')], api.get_entries())
+        queries.import_entries([entry('a')], 'test')
+        self.assertEqual([entry('a')], queries.get_entries())
 
     def test_every_field_round_trips(self):
         full = entry('a', device_type='type-VF', numa_policy='socket',
                      capability_type='pci', resource_class='CUSTOM_X',
                      traits='A,B', live_migratable='false')
-        api.import_entries([full], 'test')
-        self.assertEqual([full], api.get_entries())
+        queries.import_entries([full], 'test')
+        self.assertEqual([full], queries.get_entries())
 
     def test_entries_of_one_name(self):
-        api.import_entries([entry('a'), entry('b'), entry('a', '0002')],
-                           'test')
+        queries.import_entries([entry('a'), entry('b'), entry('a', '0002')],
+                               'test')
         self.assertEqual(['1db6', '0002'], [
-            e['product_id'] for e in api.get_entries(name='a')])
+            e['product_id'] for e in queries.get_entries(name='a')])
 
     def test_names_are_case_sensitive(self):
-        api.import_entries([entry('gpu'), entry('GPU', '0002')], 'test')
+        queries.import_entries([entry('gpu'), entry('GPU', '0002')], 'test')
         self.assertEqual(['0002'], [
-            e['product_id'] for e in api.get_entries(name='GPU')])
+            e['product_id'] for e in queries.get_entries(name='GPU')])
 
     def test_records_of_a_name_are_case_sensitive(self):
-        api.import_entries([entry('gpu'), entry('GPU', '0002')], 'test')
+        queries.import_entries([entry('gpu'), entry('GPU', '0002')], 'test')
         self.assertEqual(['1db6'], [r['entry']['product_id']
-                                    for r in api.get_entry_records('gpu')])
+                                    for r in queries.get_entry_records('gpu')])
 
     def test_records_have_a_creation_time(self):
-        api.import_entries([entry('a')], 'test')
-        self.assertIsNotNone(api.get_entry_records('a')[0]['created_at'])
+        queries.import_entries([entry('a')], 'test')
+        self.assertIsNotNone(queries.get_entry_records('a')[0]['created_at'])
 
     def test_schema_revision(self):
-        self.assertIsNotNone(api.schema_revision())
+        self.assertIsNotNone(queries.schema_revision())
 
 
 class TestWrites(base.DatabaseTestCase):
 
     def test_create_appends(self):
-        api.import_entries([entry('a')], 'test')
-        api.create_entry(entry('b'))
-        self.assertEqual(['a', 'b'], [e['name'] for e in api.get_entries()])
+        queries.import_entries([entry('a')], 'test')
+        queries.create_entry(entry('b'))
+        self.assertEqual(['a', 'b'], [e['name']
+                         for e in queries.get_entries()])
 
     def test_create_stores_the_normalised_entry(self):
-        api.create_entry('{"name": " a ", "vendor_id": "10de", '
-                         '"product_id": "1db6", "live_migratable": "Yes"}')
+        queries.create_entry('{"name": " a ", "vendor_id": "10de", '
+                             '"product_id": "1db6", "live_migratable": "Yes"}')
         self.assertEqual([entry('a', live_migratable='true')],
-                         api.get_entries())
+                         queries.get_entries())
 
     def test_create_bumps_the_revision(self):
-        api.create_entry(entry('a'))
-        self.assertEqual(1, api.get_revision())
+        queries.create_entry(entry('a'))
+        self.assertEqual(1, queries.get_revision())
 
     def test_create_refuses_an_invalid_entry(self):
-        self.assertRaises(exception.PciInvalidAlias, api.create_entry,
+        self.assertRaises(exception.PciInvalidAlias, queries.create_entry,
                           entry('a', vendor_id='x'))
 
     def test_create_validates_the_whole_table(self):
-        api.create_entry(entry('a', numa_policy='required'))
-        exc = self.assertRaises(exception.PciInvalidAlias, api.create_entry,
-                                entry('a', '0002'))
+        queries.create_entry(entry('a', numa_policy='required'))
+        exc = self.assertRaises(exception.PciInvalidAlias,
+                                queries.create_entry, entry('a', '0002'))
         self.assertIn("NUMA policy mismatch for alias 'a'", str(exc))
 
     def test_refused_write_leaves_the_revision(self):
-        api.create_entry(entry('a'))
-        self.assertRaises(exception.PciInvalidAlias, api.create_entry,
+        queries.create_entry(entry('a'))
+        self.assertRaises(exception.PciInvalidAlias, queries.create_entry,
                           entry('b', colour='red'))
-        self.assertEqual(1, api.get_revision())
+        self.assertEqual(1, queries.get_revision())
 
     def test_create_follows_pci_in_placement_rules(self):
-        api.create_entry({'name': 'a', 'resource_class': 'CUSTOM_A'},
-                         pci_in_placement=True)
+        queries.create_entry({'name': 'a', 'resource_class': 'CUSTOM_A'},
+                             pci_in_placement=True)
         self.assertEqual([{'name': 'a', 'resource_class': 'CUSTOM_A'}],
-                         api.get_entries())
+                         queries.get_entries())
 
     def test_delete_removes_every_entry_of_the_alias(self):
-        api.import_entries([entry('a'), entry('b'), entry('a', '0002')],
-                           'test')
-        api.delete_alias('a')
-        self.assertEqual(['b'], [e['name'] for e in api.get_entries()])
+        queries.import_entries([entry('a'), entry('b'), entry('a', '0002')],
+                               'test')
+        queries.delete_alias('a')
+        self.assertEqual(['b'], [e['name'] for e in queries.get_entries()])
 
     def test_delete_is_case_sensitive(self):
-        api.import_entries([entry('gpu'), entry('GPU', '0002')], 'test')
-        api.delete_alias('GPU')
-        self.assertEqual(['gpu'], [e['name'] for e in api.get_entries()])
+        queries.import_entries([entry('gpu'), entry('GPU', '0002')], 'test')
+        queries.delete_alias('GPU')
+        self.assertEqual(['gpu'], [e['name'] for e in queries.get_entries()])
 
     def test_delete_counts_the_entries(self):
-        api.import_entries([entry('a'), entry('a', '0002')], 'test')
-        self.assertEqual(2, api.delete_alias('a'))
+        queries.import_entries([entry('a'), entry('a', '0002')], 'test')
+        self.assertEqual(2, queries.delete_alias('a'))
 
     def test_delete_unknown_name(self):
         self.assertRaises(exception.PciRequestAliasNotDefined,
-                          api.delete_alias, 'nosuch')
+                          queries.delete_alias, 'nosuch')
 
     def test_delete_bumps_the_revision(self):
-        api.create_entry(entry('a'))
-        api.delete_alias('a')
-        self.assertEqual(2, api.get_revision())
+        queries.create_entry(entry('a'))
+        queries.delete_alias('a')
+        self.assertEqual(2, queries.get_revision())
 
     def test_import_returns_count_and_revision(self):
-        self.assertEqual((2, 1), api.import_entries(
+        self.assertEqual((2, 1), queries.import_entries(
             [entry('a'), entry('b')], 'test'))
 
     def test_import_into_a_non_empty_table_is_refused(self):
-        api.create_entry(entry('a'))
-        self.assertRaises(exception.AliasTableNotEmpty, api.import_entries,
+        queries.create_entry(entry('a'))
+        self.assertRaises(exception.AliasTableNotEmpty, queries.import_entries,
                           [entry('b')], 'test')
 
     def test_import_replace(self):
-        api.import_entries([entry('a'), entry('b')], 'test')
-        api.import_entries([entry('c')], 'test', replace=True)
-        self.assertEqual(['c'], [e['name'] for e in api.get_entries()])
+        queries.import_entries([entry('a'), entry('b')], 'test')
+        queries.import_entries([entry('c')], 'test', replace=True)
+        self.assertEqual(['c'], [e['name'] for e in queries.get_entries()])
 
     def test_invalid_import_names_every_invalid_entry(self):
         exc = self.assertRaises(
-            exception.PciInvalidAliasEntries, api.import_entries,
+            exception.PciInvalidAliasEntries, queries.import_entries,
             [entry('a', vendor_id='x'), entry('b'), {'name': 'c'}],
             'aliases.json')
         self.assertEqual([0, 2], [position for position, _ in exc.errors])
 
     def test_invalid_import_leaves_the_table_unchanged(self):
-        api.import_entries([entry('a')], 'test')
-        self.assertRaises(exception.PciInvalidAlias, api.import_entries,
+        queries.import_entries([entry('a')], 'test')
+        self.assertRaises(exception.PciInvalidAlias, queries.import_entries,
                           [entry('b'), entry('c', colour='red')], 'test',
                           replace=True)
         self.assertEqual(([entry('a')], 1),
-                         (api.get_entries(), api.get_revision()))
+                         (queries.get_entries(), queries.get_revision()))
 
     def test_import_validates_the_whole_table(self):
         exc = self.assertRaises(
-            exception.PciInvalidAliasEntries, api.import_entries,
+            exception.PciInvalidAliasEntries, queries.import_entries,
             [entry('a'), entry('a', device_type='type-PF')], 'test')
         self.assertEqual([1], [position for position, _ in exc.errors])
 
@@ -177,30 +178,30 @@ class TestSchemaState(base.DatabaseTestCase):
     def test_missing_tables(self):
         self.drop('pci_alias_revision')
         exc = self.assertRaises(exception.AliasSourceNotReady,
-                                api.get_revision)
+                                queries.get_revision)
         self.assertIn('nova-pci-alias-manage db sync', str(exc))
 
     def test_missing_version_table(self):
         self.drop('pci_alias_version')
-        self.assertRaises(exception.AliasSourceNotReady, api.get_entries)
+        self.assertRaises(exception.AliasSourceNotReady, queries.get_entries)
 
     def test_older_schema(self):
         # A schema stamped with a known, older revision: this release has
         # one revision only, so pretend it has two.
         self.useFixture(_OlderRevision())
         exc = self.assertRaises(exception.AliasSourceNotReady,
-                                api.get_entries)
+                                queries.get_entries)
         self.assertIn('older than this release', str(exc))
 
     def test_newer_schema_is_read(self):
         with self.engine.begin() as connection:
             connection.execute(sa.text(
                 "UPDATE pci_alias_version SET version_num = 'fffffffffff0'"))
-        self.assertEqual([], api.get_entries())
+        self.assertEqual([], queries.get_entries())
 
     def test_writes_need_the_schema(self):
         self.drop('pci_alias_version')
-        self.assertRaises(exception.AliasSourceNotReady, api.create_entry,
+        self.assertRaises(exception.AliasSourceNotReady, queries.create_entry,
                           entry('a'))
 
 

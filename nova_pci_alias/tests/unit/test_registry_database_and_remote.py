@@ -19,12 +19,12 @@ import fixtures
 
 from nova_pci_alias import document
 from nova_pci_alias import registry
-from nova_pci_alias.sources.database import api
-from nova_pci_alias.tests.unit.db import base
+from nova_pci_alias.sources.database import queries
 from nova_pci_alias.tests.unit import fakes
 from nova_pci_alias.tests.unit.fakes import entry
 from nova_pci_alias.tests.unit import httpserver
 from nova_pci_alias.tests.unit import remote_servers
+from nova_pci_alias.tests.unit.sources.database import base
 
 
 class DatabaseAndRemoteTestCase(base.DatabaseTestCase):
@@ -45,7 +45,7 @@ class DatabaseAndRemoteTestCase(base.DatabaseTestCase):
         self.conf_fixture.config(
             group='pci_alias_remote', allow_insecure_http=True, timeout=2,
             url=server.url + remote_servers.DOCUMENT_PATH)
-        api.import_entries([entry('gpu', '0002'), entry('fpga')], 'test')
+        queries.import_entries([entry('gpu', '0002'), entry('fpga')], 'test')
 
     def product_ids(self, name):
         return [spec['product_id']
@@ -63,7 +63,7 @@ class TestDatabaseAndRemote(DatabaseAndRemoteTestCase):
 
     def test_database_write_is_seen_without_downloading_again(self):
         self.registry.get_table()
-        api.create_entry(entry('qat'))
+        queries.create_entry(entry('qat'))
         self.registry.refresh()
         self.assertEqual([None, document.etag_of(self.document.body)],
                          [headers.get('If-None-Match') for _, headers

@@ -24,11 +24,11 @@ from oslotest import base as test_base
 
 from nova_pci_alias import exception
 from nova_pci_alias import registry
-from nova_pci_alias.sources.database import api
-from nova_pci_alias.tests.unit.db import base
-from nova_pci_alias.tests.unit.db import tcpproxy
+from nova_pci_alias.sources.database import queries
 from nova_pci_alias.tests.unit import fakes
 from nova_pci_alias.tests.unit.fakes import entry
+from nova_pci_alias.tests.unit.sources.database import base
+from nova_pci_alias.tests.unit.sources.database import tcpproxy
 
 
 class TestNeverReachable(test_base.BaseTestCase):
@@ -107,7 +107,7 @@ class TestOutage(base.DatabaseTestCase):
 
     def setUp(self):
         super().setUp()
-        api.import_entries([entry('a')], 'test')
+        queries.import_entries([entry('a')], 'test')
         proxy = self.useFixture(tcpproxy.TCPProxyFixture(
             self.engine.url.host or '127.0.0.1',
             self.engine.url.port or self.DEFAULT_PORT))
