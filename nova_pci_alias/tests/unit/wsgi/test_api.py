@@ -153,7 +153,9 @@ class WSGIServerProcess(fixtures.Fixture):
         while True:
             try:
                 return get(self.url + path)
-            except (urllib.error.URLError, ConnectionError):
+            except OSError:
+                # Not listening yet (URLError, ConnectionError), or
+                # listening while its workers still load (TimeoutError).
                 pass
             if self.process.poll() is not None:
                 raise AssertionError('%s exited with %s:\n%s' % (
