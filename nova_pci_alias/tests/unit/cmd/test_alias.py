@@ -177,10 +177,12 @@ class TestConsoleScript(ConsoleScriptTestCase):
         for step in (['db', 'sync'],
                      ['alias', 'import', '--replace', '--from-config',
                       EXAMPLE]):
-            self.run_script('--config-file', EXAMPLE, *step,
-                            script='nova-pci-alias-manage', cwd=cwd)
+            done = self.run_script('--config-file', EXAMPLE, *step,
+                                   script='nova-pci-alias-manage', cwd=cwd)
+            self.assertEqual(0, done.returncode, done.stderr)
         result = self.run_script('--config-file', EXAMPLE, 'translate',
                                  'gpu:2,nic:1', cwd=cwd)
+        self.assertEqual(0, result.returncode, result.stderr)
         self.assertEqual([('gpu', 2), ('nic', 1)],
                          [(r['alias_name'], r['count'])
                           for r in json.loads(result.stdout)])
