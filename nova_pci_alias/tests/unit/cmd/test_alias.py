@@ -22,10 +22,11 @@ import fixtures
 from oslo_config import cfg
 from oslotest import base
 
+import nova_pci_alias
 from nova_pci_alias.cmd import alias as cli
 
-REPO = os.path.abspath(os.path.join(os.path.dirname(__file__),
-                                    '..', '..', '..'))
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(
+    nova_pci_alias.__file__)))
 EXAMPLE = os.path.join(REPO, 'etc', 'nova-pci-alias',
                        'nova-pci-alias.conf.example')
 
