@@ -19,10 +19,14 @@ extensions = [
     'stevedore.sphinxext',
 ]
 
-# openstackdocstheme
-openstackdocs_repo_name = 'openstack/nova_pci_alias'
+# openstackdocstheme.
+# This repository is not hosted on opendev.org and has no Launchpad or
+# StoryBoard project, so the theme's "view source" and "report a bug" links
+# would point nowhere: an empty repository name and bug project turn them
+# off.  Name the real repository and bug tracker here once they exist.
+openstackdocs_repo_name = ''
 openstackdocs_use_storyboard = False
-openstackdocs_bug_project = 'nova_pci_alias'
+openstackdocs_bug_project = ''
 openstackdocs_bug_tag = ''
 openstackdocs_auto_name = False
 
