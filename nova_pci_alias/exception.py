@@ -256,3 +256,15 @@ class NoAliasSource(NovaPciAliasException):
 
     msg_fmt = ('no alias source is configured (configuration files: '
                '%(files)s): %(reason)s')
+
+
+class AliasSourcesMisconfigured(NoAliasSource, AliasSourceError):
+    """The configuration's list of alias sources cannot be used.
+
+    The list is not set where it must be, or is empty, names a source
+    twice, or names ``config`` where the oslo.config driver answers
+    ``[pci] alias``.  A configuration error (the tools exit 2); an
+    :class:`AliasSourceError` too, since no source can be read.
+    """
+
+    msg_fmt = '[%(group)s] sources %(reason)s'

@@ -10,36 +10,31 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""The options of nova_pci_alias, and ``list_opts()`` for the generator.
+"""The ``[pci_alias]`` options, and ``list_opts()`` for the generator.
 
-Options of the registry live here, in ``[pci_alias]``; the alias service's
-in :mod:`nova_pci_alias.service.options`; each alias source
-declares its own group's options through
-:meth:`nova_pci_alias.sources.AliasSource.list_opts`, which
-:func:`list_opts` collects from every installed source.
+Options of the registry live here, in ``[pci_alias]``, beside the options of
+a group that uses this package's oslo.config driver (its name is the
+deployer's choice; the sample calls it ``[pci_alias_driver]``).  Every
+other options module lists its own options: the alias service's,
+:mod:`nova_pci_alias.service.options`, through an ``oslo.config.opts``
+entry point of its own; each alias source's through
+:meth:`nova_pci_alias.sources.AliasSource.list_opts`, which :func:`list_opts`
+collects from every installed source (so that a source needs one entry
+point, in ``nova_pci_alias.sources``, to appear in the sample).
+
+Which sources a configuration names is decided in one place,
+:meth:`nova_pci_alias.registry.AliasRegistry.from_config`.
 """
 
-import copy
+from __future__ import annotations
 
 from oslo_config import cfg
 import stevedore
 
-from nova_pci_alias.service import options as api_options
+from nova_pci_alias import optgroups
 from nova_pci_alias import sources
 
 GROUP = 'pci_alias'
-
-
-def _alias_group():
-    # A new OptGroup for each ConfigOpts: oslo.config keeps a group's option
-    # overrides on the OptGroup object it was given, so one shared object
-    # would leak set_override() from one configuration into every other.
-    return cfg.OptGroup(
-        GROUP,
-        title='PCI alias sources',
-        help='Where PCI alias definitions come from, and how often they are '
-             'checked for changes.')
-
 
 registry_opts = [
     cfg.ListOpt(
@@ -73,6 +68,13 @@ registry_opts = [
              'Nova\'s option is enough.'),
 ]
 
+_GROUP = optgroups.OptionGroup(
+    GROUP,
+    title='PCI alias sources',
+    help='Where PCI alias definitions come from, and how often they are '
+         'checked for changes.',
+    opts=registry_opts)
+
 
 #: Nova's own switch for PCI in Placement.  Inside Nova, Nova registers it;
 #: this package's tools register it on their own configuration with
@@ -88,8 +90,9 @@ nova_placement_opt = cfg.BoolOpt(
 CONFIG_DRIVER = 'nova_pci_alias'
 
 #: The group name the documentation and the sample use for the driver; a
-#: deployer may choose any name listed in ``[DEFAULT] config_source``.
-SAMPLE_DRIVER_GROUP = 'pci_aliases'
+#: deployer may choose any name listed in ``[DEFAULT] config_source``.  Not
+#: ``pci_aliases``, which was too close to ``[pci_alias]``.
+SAMPLE_DRIVER_GROUP = 'pci_alias_driver'
 
 config_driver_opts = [
     cfg.ListOpt(
@@ -105,33 +108,28 @@ config_driver_opts = [
              'read these sources too, so that they see what Nova sees.'),
 ]
 
-
-def _driver_group():
-    return cfg.OptGroup(
-        SAMPLE_DRIVER_GROUP,
-        title='Nova\'s [pci] alias from nova_pci_alias',
-        help='Enables the nova_pci_alias oslo.config source driver, which '
-             'gives an unpatched Nova its [pci] alias values from the alias '
-             'sources listed here. Name this group in [DEFAULT] '
-             'config_source (any group name will do) and set its driver to '
-             '"nova_pci_alias".')
-
-
-def _driver_opt():
-    return cfg.StrOpt(
+_DRIVER_GROUP = optgroups.OptionGroup(
+    SAMPLE_DRIVER_GROUP,
+    title='Nova\'s [pci] alias from nova_pci_alias',
+    help='Enables the nova_pci_alias oslo.config source driver, which '
+         'gives an unpatched Nova its [pci] alias values from the alias '
+         'sources listed here. Name this group in [DEFAULT] '
+         'config_source (any group name will do) and set its driver to '
+         '"nova_pci_alias".',
+    opts=[cfg.StrOpt(
         'driver',
         sample_default=CONFIG_DRIVER,
         help='The oslo.config source driver of this group; '
-             '"nova_pci_alias" to read [pci] alias from the sources below.')
+             '"nova_pci_alias" to read [pci] alias from the sources '
+             'below.'), *config_driver_opts])
 
 
-def register_opts(conf):
-    """Register the registry's options on ``conf``."""
-    conf.register_group(_alias_group())
-    conf.register_opts(registry_opts, group=GROUP)
+def register_opts(conf: cfg.ConfigOpts) -> None:
+    """Register the registry's options, ``[pci_alias]``, on ``conf``."""
+    _GROUP.register(conf)
 
 
-def register_nova_opts(conf):
+def register_nova_opts(conf: cfg.ConfigOpts) -> None:
     """Register the Nova options this package reads, unless registered.
 
     For the tools' own configurations only: on Nova's configuration, Nova
@@ -144,7 +142,7 @@ def register_nova_opts(conf):
         pass   # Nova's own definition
 
 
-def pci_in_placement(conf):
+def pci_in_placement(conf: cfg.ConfigOpts) -> bool:
     """Whether the rules of PCI in Placement apply.
 
     They do when ``[pci_alias] pci_in_placement`` or Nova's
@@ -158,7 +156,7 @@ def pci_in_placement(conf):
         return False
 
 
-def driver_groups(conf):
+def driver_groups(conf: cfg.ConfigOpts) -> list[str]:
     """The groups of ``[DEFAULT] config_source`` that use our driver."""
     groups = []
     for group in conf.config_source:
@@ -171,7 +169,7 @@ def driver_groups(conf):
     return groups
 
 
-def sources_set(conf):
+def sources_set(conf: cfg.ConfigOpts) -> bool:
     """Whether ``[pci_alias] sources`` is set, rather than at its default.
 
     Set in a configuration file, the environment, the command line or by
@@ -182,30 +180,18 @@ def sources_set(conf):
         cfg.Locations.opt_default, cfg.Locations.set_default)
 
 
-def source_names(conf):
-    """The names of the alias sources to read, in order.
+def list_opts() -> list[tuple[cfg.OptGroup | str, list[cfg.Opt]]]:
+    """Return the options of ``[pci_alias]``, the driver and the sources.
 
-    ``[pci_alias] sources`` when it is set.  When it is not, and the
-    configuration enables this package's oslo.config driver (as nova.conf
-    does once Nova reads its aliases through it), the sources of the
-    driver's group: the aliases Nova would get.
+    The ``nova_pci_alias`` entry point of the ``oslo.config.opts``
+    namespace, for ``oslo-config-generator``: ``[pci_alias]``, the sample
+    driver group (:data:`SAMPLE_DRIVER_GROUP`), then the options of every
+    installed alias source, by source name.
     """
-    if not sources_set(conf):
-        for group in driver_groups(conf):
-            return list(conf[group].sources)
-    return list(conf.pci_alias.sources)
-
-
-def list_opts():
-    """Return every option of this package and its installed sources.
-
-    The ``oslo.config.opts`` entry point, for ``oslo-config-generator``.
-    """
-    result = [(_alias_group(), copy.deepcopy(registry_opts))]
-    result.append((_driver_group(),
-                   [_driver_opt()] + copy.deepcopy(config_driver_opts)))
-    result.extend(api_options.list_opts())
-    manager = stevedore.ExtensionManager(sources.NAMESPACE)
+    result: list[tuple[cfg.OptGroup | str, list[cfg.Opt]]] = [
+        *_GROUP.list_opts(), *_DRIVER_GROUP.list_opts()]
+    manager: stevedore.ExtensionManager[sources.AliasSource] = (
+        stevedore.ExtensionManager(sources.NAMESPACE))
     for name in sorted(manager.names()):
         result.extend(manager[name].plugin.list_opts())
     return result

@@ -20,9 +20,9 @@ these lines in ``nova.conf``, an unpatched Nova reads its ``[pci] alias``
 values from this package's alias sources::
 
     [DEFAULT]
-    config_source = pci_aliases
+    config_source = pci_alias_driver
 
-    [pci_aliases]
+    [pci_alias_driver]
     driver = nova_pci_alias
     sources = database
 
@@ -71,9 +71,6 @@ LOG = logging.getLogger(__name__)
 #: The option this driver answers, as ``(group, name)``.
 ALIAS_OPTION = ('pci', 'alias')
 
-#: The name of the ``config`` source, which reads the option answered here.
-_CONFIG_SOURCE = 'config'
-
 
 def list_opts():
     """Return the driver's own options, for documentation and samples."""
@@ -105,7 +102,10 @@ class AliasConfigurationSource(oslo_sources.ConfigurationSource):
         :raises nova_pci_alias.exception.PciInvalidAlias: the merged table
             is invalid.
         :raises nova_pci_alias.exception.AliasSourceError: a source could
-            not be read, or the driver is misconfigured.
+            not be read, or this group's ``sources`` cannot be used
+            (:class:`~nova_pci_alias.exception.AliasSourcesMisconfigured`,
+            as :meth:`nova_pci_alias.registry.AliasRegistry.from_config`
+            decides).
         :raises nova_pci_alias.exception.AliasSourceNotFound: a source
             listed is not installed.
         """
@@ -168,23 +168,8 @@ class AliasConfigurationSource(oslo_sources.ConfigurationSource):
         return self._registry.get_table()
 
     def _build_registry(self):
-        names = self._source_names()
-        if _CONFIG_SOURCE in names:
-            raise exception.AliasSourceError(
-                source=_CONFIG_SOURCE,
-                reason='it reads [pci] alias, the option that the '
-                       'nova_pci_alias driver of [%s] answers; list other '
-                       'sources in [%s] sources, and move the [pci] alias '
-                       'lines with "nova-pci-alias-manage alias import '
-                       '--from-config"' % (self._group_name,
-                                           self._group_name))
-        if not names:
-            raise exception.AliasSourceError(
-                source='(none)',
-                reason='[%s] sources is empty: name at least one alias '
-                       'source' % self._group_name)
-        return registry.AliasRegistry(
-            self._conf, source_list=registry.load_sources(self._conf, names))
+        return registry.AliasRegistry.from_config(self._conf,
+                                                  group=self._group_name)
 
 
 def _set_in_files(conf):

@@ -12,10 +12,14 @@
 
 """The alias registry: one validated alias table from the configured sources.
 
-The registry loads the sources named in ``[pci_alias] sources`` with
-stevedore, reads their entries in that order, lets the first source that
-defines a name own it, validates the merged list once with
-:func:`nova_pci_alias.parse_aliases` and keeps the resulting immutable table.
+:meth:`AliasRegistry.from_config` is the one place that turns a
+configuration into an ordered list of sources: it decides which option
+names them (``[pci_alias] sources``, or the ``sources`` of the group of the
+oslo.config driver), refuses a list that cannot be used, and loads the
+named plugins with stevedore.  The registry reads their entries in order,
+lets the first source that defines a name own it, validates the merged
+list once with :func:`nova_pci_alias.parse_aliases` and keeps the resulting
+immutable table.
 
 Lookups never wait for a source once a table is loaded: the first lookup
 loads the table in the calling thread (and raises when it cannot), and from
@@ -29,11 +33,15 @@ the last good table and logs the failure once per outage;
 :attr:`AliasRegistry.status` tells a health check how the last check went.
 """
 
+from __future__ import annotations
+
 import collections
+from collections.abc import Iterable
 import importlib.metadata
 import os
 import threading
 import time
+import typing
 import weakref
 
 from oslo_config import cfg
@@ -48,14 +56,90 @@ from nova_pci_alias import sources
 LOG = logging.getLogger(__name__)
 
 
-def installed_source_names():
+def installed_source_names() -> list[str]:
     """Return the sorted names of the installed alias source plugins."""
     return sorted({ep.name for ep in importlib.metadata.entry_points(
         group=sources.NAMESPACE)})
 
 
-def load_sources(conf, names):
-    """Create the named sources, in order.
+#: The name of the ``config`` source, which reads ``[pci] alias``: the
+#: option that the oslo.config driver answers.
+CONFIG_SOURCE = 'config'
+
+
+def _driver_group_names(conf, group):
+    """``[group] sources`` of a group that uses the oslo.config driver."""
+    names = list(conf[group].sources)
+    if CONFIG_SOURCE in names:
+        raise exception.AliasSourcesMisconfigured(
+            group=group,
+            reason='lists "%s", which cannot be read there: it reads [pci] '
+                   'alias, the option that the nova_pci_alias driver of '
+                   '[%s] answers; list other sources in [%s] sources, and '
+                   'move the [pci] alias lines with "nova-pci-alias-manage '
+                   'alias import --from-config"'
+                   % (CONFIG_SOURCE, group, group))
+    if not names:
+        raise exception.AliasSourcesMisconfigured(
+            group=group, reason='is empty: name at least one alias source')
+    return names
+
+
+def _explicit_names(conf):
+    """``[pci_alias] sources``, which must be set and name a source."""
+    if not opts.sources_set(conf):
+        files = ', '.join(conf.config_file) or 'none'
+        raise exception.AliasSourcesMisconfigured(
+            '[%s] sources is not set in the configuration files read '
+            '(%s): the PCI alias service publishes only the sources it is '
+            'told to; set it, for example "sources = database".'
+            % (opts.GROUP, files))
+    names = list(conf.pci_alias.sources)
+    if not names:
+        location = conf.get_location('sources', opts.GROUP)
+        raise exception.AliasSourcesMisconfigured(
+            '[%s] sources is empty (%s): the PCI alias service would '
+            'publish no alias; name at least one source.'
+            % (opts.GROUP, location.detail or location.location.name))
+    return names
+
+
+def configured_source_names(conf: cfg.ConfigOpts,
+                            group: str | None = None) -> list[str]:
+    """Return the names of the sources that ``conf`` chooses, in order.
+
+    What :meth:`AliasRegistry.from_config` loads; see it for the rules.
+
+    :raises nova_pci_alias.exception.AliasSourcesMisconfigured: the list
+        cannot be used.
+    """
+    opts.register_opts(conf)
+    if group is None and not opts.sources_set(conf):
+        # What Nova gets, when the configuration enables the driver.
+        group = next(iter(opts.driver_groups(conf)), None)
+    if group is None:
+        names = list(conf.pci_alias.sources)    # set, or its default
+    elif group == opts.GROUP:
+        names = _explicit_names(conf)
+    else:
+        names = _driver_group_names(conf, group)
+    twice = sorted({name for name in names if names.count(name) > 1})
+    if twice:
+        raise exception.AliasSourcesMisconfigured(
+            group=group or opts.GROUP,
+            reason='lists %s twice: list each source once, at the place '
+                   'of its precedence'
+                   % ', '.join(repr(name) for name in twice))
+    return names
+
+
+def load_sources(conf: cfg.ConfigOpts, names: Iterable[str]
+                 ) -> list[tuple[str, sources.AliasSource]]:
+    """Create the named sources, in order, with stevedore.
+
+    Each is a plugin of the ``nova_pci_alias.sources`` namespace, created
+    with ``conf``.  The names are taken as given: choosing them is
+    :func:`configured_source_names`'s job.
 
     :returns: a list of ``(name, AliasSource)``.
     :raises nova_pci_alias.exception.AliasSourceNotFound: a name has no
@@ -73,17 +157,15 @@ def load_sources(conf, names):
                                          reason=exc) from exc
 
     names = list(names)
-    if len(set(names)) != len(names):
-        raise exception.AliasSourceError(
-            source=', '.join(names), reason='a source is listed twice in '
-            '[%s] sources' % opts.GROUP)
     if not names:
         return []
     manager = stevedore.NamedExtensionManager(
         sources.NAMESPACE, names, name_order=True, invoke_on_load=True,
         invoke_args=(conf,), on_load_failure_callback=on_failure,
         on_missing_entrypoints_callback=on_missing)
-    return [(ext.name, ext.obj) for ext in manager]
+    # invoke_on_load: every extension holds its source object.
+    return [(ext.name, typing.cast(sources.AliasSource, ext.obj))
+            for ext in manager]
 
 
 class _SourceState:
@@ -137,7 +219,7 @@ _STUCK_AFTER_INTERVALS = 3
 _STUCK_AFTER_MIN = 60.0
 
 #: The registries of this process, to reset after a fork.
-_REGISTRIES = weakref.WeakSet()
+_REGISTRIES: weakref.WeakSet[AliasRegistry] = weakref.WeakSet()
 
 
 def _where(state):
@@ -162,8 +244,9 @@ class AliasRegistry:
 
     :param conf: the :class:`oslo_config.cfg.ConfigOpts` to read
         ``[pci_alias]`` (and the sources' own options) from.
-    :param source_list: ``(name, AliasSource)`` pairs to use instead of the
-        sources that :func:`nova_pci_alias.opts.source_names` names.
+    :param source_list: the ``(name, AliasSource)`` pairs to read, in order
+        of precedence.  :meth:`from_config` builds the registry of the
+        sources that a configuration names.
 
     :meth:`get_table` loads the table on first use, in the calling thread,
     and raises when that fails.  Once a table is loaded it never calls a
@@ -189,11 +272,11 @@ class AliasRegistry:
     with :func:`nova_pci_alias.opts.pci_in_placement`.
     """
 
-    def __init__(self, conf, source_list=None):
+    def __init__(self, conf: cfg.ConfigOpts,
+                 source_list: Iterable[tuple[str, sources.AliasSource]]
+                 ) -> None:
         opts.register_opts(conf)
         self.conf = conf
-        if source_list is None:
-            source_list = load_sources(conf, opts.source_names(conf))
         self._states = [_SourceState(name, src) for name, src in source_list]
         self._loaded = None
         self._next_check = 0.0
@@ -201,6 +284,48 @@ class AliasRegistry:
         self._status = _NEVER_CHECKED
         self._reset_threads()
         _REGISTRIES.add(self)
+
+    @classmethod
+    def from_config(cls, conf: cfg.ConfigOpts,
+                    group: str | None = None) -> AliasRegistry:
+        """Return the registry of the sources that ``conf`` names.
+
+        The one place where a configuration chooses its sources.  Which
+        option names them depends on ``group``:
+
+        None (the tools, and the process-wide registry)
+            ``[pci_alias] sources`` when it is set (in a file, the
+            environment, the command line or by an override).  When it is
+            not, and ``[DEFAULT] config_source`` names a group that uses
+            the ``nova_pci_alias`` oslo.config driver (as nova.conf does
+            once Nova reads its aliases through it), the first such
+            group's ``sources``, with the rules of a driver group below:
+            the aliases Nova gets.  Otherwise ``[pci_alias] sources``'s
+            default, ``config``.  An empty list gives an empty table.
+        ``"pci_alias"`` (the alias service)
+            ``[pci_alias] sources``, which must be set, and name at least
+            one source: its default is for the tools reading nova.conf.
+        any other group (the oslo.config driver's)
+            That group's ``sources`` (default ``database``), which must
+            name at least one source, and not ``config``: that source
+            reads ``[pci] alias``, the option the driver answers.
+
+        In every case a name listed twice is refused, and each name is a
+        plugin of the ``nova_pci_alias.sources`` namespace, loaded in the
+        order listed with ``conf`` as its argument.
+
+        :param conf: the :class:`oslo_config.cfg.ConfigOpts` to read.
+        :param group: the group whose ``sources`` option to read, as above.
+        :raises nova_pci_alias.exception.AliasSourcesMisconfigured: the
+            list of sources cannot be used (it says why, and what to set).
+        :raises nova_pci_alias.exception.AliasSourceNotFound: a name has
+            no installed plugin (the error names the namespace and the
+            installed sources).
+        :raises nova_pci_alias.exception.AliasSourceError: a plugin failed
+            to import or to start.
+        """
+        return cls(conf, load_sources(conf, configured_source_names(
+            conf, group)))
 
     def _reset_threads(self):
         # ``_lock`` serialises the calls of the sources (loads, checks and
@@ -215,18 +340,18 @@ class AliasRegistry:
         self._calling = None             # the source a check is waiting on
 
     @property
-    def source_names(self):
+    def source_names(self) -> list[str]:
         """The names of the sources, in order of precedence."""
         return [state.name for state in self._states]
 
     @property
-    def status(self):
+    def status(self) -> RegistryStatus:
         """A :class:`RegistryStatus` of the table and of the last check."""
         started = self._check_started
         return self._status._replace(
             check_running_since=None if started is None else started[1])
 
-    def get_table(self):
+    def get_table(self) -> alias.AliasTable:
         """Return the current alias table, loading it on first use.
 
         Once a table is loaded this never waits for a source: a check that
@@ -247,7 +372,7 @@ class AliasRegistry:
             self._start_check()
         return loaded.table
 
-    def refresh(self, force=False):
+    def refresh(self, force: bool = False) -> bool:
         """Check the sources now, in the calling thread; reload what changed.
 
         Unlike :meth:`get_table`, a failure is raised to the caller, and the
@@ -260,7 +385,7 @@ class AliasRegistry:
         with self._lock:
             return self._checked(self._reload, force=force)
 
-    def wait_for_check(self, timeout=None):
+    def wait_for_check(self, timeout: float | None = None) -> bool:
         """Wait until no background check runs.
 
         :param timeout: seconds to wait at most; None waits as long as the
@@ -484,10 +609,11 @@ _REGISTRY = None
 _REGISTRY_LOCK = threading.Lock()
 
 
-def get_registry(conf=None):
+def get_registry(conf: cfg.ConfigOpts | None = None) -> AliasRegistry:
     """Return the process-wide registry, built on first use.
 
-    :param conf: the configuration to build it from; the global
+    :param conf: the configuration to build it from, with
+        :meth:`AliasRegistry.from_config`; the global
         :data:`oslo_config.cfg.CONF` when None.  Ignored once built.
     """
     global _REGISTRY
@@ -495,12 +621,13 @@ def get_registry(conf=None):
     if registry is None:
         with _REGISTRY_LOCK:
             if _REGISTRY is None:
-                _REGISTRY = AliasRegistry(cfg.CONF if conf is None else conf)
+                _REGISTRY = AliasRegistry.from_config(
+                    cfg.CONF if conf is None else conf)
             registry = _REGISTRY
     return registry
 
 
-def reset_registry():
+def reset_registry() -> None:
     """Forget the process-wide registry; the next use builds a new one."""
     global _REGISTRY
     with _REGISTRY_LOCK:

@@ -76,7 +76,7 @@ def bench_translate(repeat):
         number, repeat)
 
     conf = cfg.ConfigOpts()
-    reg = registry.AliasRegistry(conf)
+    reg = registry.AliasRegistry.from_config(conf)
     conf.set_override('alias', entries, group='pci')
     reg.get_table()
     via_registry = best_time(

@@ -124,7 +124,7 @@ def _rows_for(database, repeat, make_entries):
     queries.import_entries(make_entries(10000), 'bench', replace=True)
 
     def cold_load():
-        registry.AliasRegistry(database.conf).get_table()
+        registry.AliasRegistry.from_config(database.conf).get_table()
 
     seconds = _best(cold_load, 1, repeat)
     rows.append(('%s: cold load of 10000 aliases (new registry)' % label,
@@ -135,12 +135,12 @@ def _rows_for(database, repeat, make_entries):
 
     entries = make_entries(100)
     queries.import_entries(entries, 'bench', replace=True)
-    by_database = registry.AliasRegistry(database.conf)
+    by_database = registry.AliasRegistry.from_config(database.conf)
     by_database.get_table()
 
     config_conf = _conf(database.url)
     config_conf.set_override('sources', ['config'], group=opts.GROUP)
-    by_config = registry.AliasRegistry(config_conf)
+    by_config = registry.AliasRegistry.from_config(config_conf)
     config_conf.set_override('alias', entries, group='pci')
     by_config.get_table()
 
@@ -211,7 +211,7 @@ class _Proxied:
         proxied = url.set(host='127.0.0.1', port=self.proxy.port)
         conf = _conf(proxied.render_as_string(hide_password=False))
         conf.set_override('refresh_interval', 0, group=opts.GROUP)
-        self.registry = registry.AliasRegistry(conf)
+        self.registry = registry.AliasRegistry.from_config(conf)
         self.deadlines = options.deadlines(conf)
 
     def close(self):

@@ -142,7 +142,7 @@ def _config_registry(entries):
     conf([], default_config_files=[], default_config_dirs=[])
     opts.register_opts(conf)
     conf.set_override('sources', ['config'], group='pci_alias')
-    reg = registry.AliasRegistry(conf)
+    reg = registry.AliasRegistry.from_config(conf)
     conf.set_override('alias', entries, group='pci')
     return reg
 

@@ -68,7 +68,7 @@ def _hung_registry(url, interval):
     opts.register_opts(conf)
     conf.set_override('sources', ['remote'], group='pci_alias')
     conf.set_override('refresh_interval', interval, group='pci_alias')
-    reg = registry.AliasRegistry(conf)
+    reg = registry.AliasRegistry.from_config(conf)
     conf.set_override('url', url, group='pci_alias_remote')
     conf.set_override('allow_insecure_http', True, group='pci_alias_remote')
     conf.set_override('timeout', TIMEOUT, group='pci_alias_remote')

@@ -66,7 +66,7 @@ def _registry(sources):
     opts.register_opts(conf)
     # Set before the registry is built: it reads the list once.
     conf.set_override('sources', sources, group='pci_alias')
-    return conf, registry.AliasRegistry(conf)
+    return conf, registry.AliasRegistry.from_config(conf)
 
 
 def _remote_registry(url, timeout=None):

@@ -172,7 +172,7 @@ def bench_app(entries, repeat):
     conf.register_opt(config.alias_opt, group=config.GROUP)
     conf([], default_config_files=[], default_config_dirs=[])
     conf.set_override('alias', entries, group=config.GROUP)
-    application = app.build_app(conf, registry.AliasRegistry(conf))
+    application = app.build_app(conf, registry.AliasRegistry.from_config(conf))
     response = webob.Request.blank(PATH).get_response(application)
     if len(document.decode_document(response.body, PATH)) != len(entries):
         raise RuntimeError('the application does not serve the table')

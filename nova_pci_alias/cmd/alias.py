@@ -103,16 +103,17 @@ def check_files_read(conf):
 def _sources_configured(conf):
     """Whether the configuration names its alias sources itself.
 
-    As :func:`nova_pci_alias.opts.source_names` decides: ``[pci_alias]
-    sources`` set, or a ``[DEFAULT] config_source`` group that uses the
-    nova_pci_alias driver.  Otherwise the default, ``config``, is read.
+    As :meth:`~nova_pci_alias.registry.AliasRegistry.from_config` decides:
+    ``[pci_alias] sources`` set, or a ``[DEFAULT] config_source`` group
+    that uses the nova_pci_alias driver.  Otherwise the default,
+    ``config``, is read.
     """
     return opts.sources_set(conf) or bool(opts.driver_groups(conf))
 
 
 def do_validate(conf, table, out, err):
     files = ', '.join(files_read(conf))
-    sources = ', '.join(opts.source_names(conf))
+    sources = ', '.join(registry_mod.configured_source_names(conf))
     if not len(table):
         if not _sources_configured(conf):
             raise exception.NoAliasSource(
@@ -188,7 +189,7 @@ def main(argv=None, conf=None, out=None, err=None):
         precheck = getattr(conf.command, 'precheck', None)
         if precheck is not None:
             precheck(conf)
-        table = registry_mod.AliasRegistry(conf).get_table()
+        table = registry_mod.AliasRegistry.from_config(conf).get_table()
         conf.command.func(conf, table, out, err)
     except exception.NovaPciAliasException as exc:
         common.report(err, PROG, exc)

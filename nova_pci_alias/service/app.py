@@ -92,14 +92,6 @@ class TableUnavailable(Exception):
     """
 
 
-class NoAliasSourceConfigured(cfg.Error):
-    """``[pci_alias] sources`` is not set: the service has nothing to serve.
-
-    A configuration error (:class:`oslo_config.cfg.Error`), raised by
-    :func:`build_app` before anything is served.
-    """
-
-
 class HealthcheckBackendNotInstalled(exception.NovaPciAliasException):
     """The ``pci_alias_table`` healthcheck backend is not installed.
 
@@ -301,34 +293,6 @@ def _log_serving(table, prefix):
                     'have none.', {'prefix': prefix, 'path': ALIASES_PATH})
 
 
-def check_sources_configured(conf):
-    """Refuse a configuration that does not name the sources to publish.
-
-    ``[pci_alias] sources`` has a default (``config``), which publishes
-    an empty table from a file that was meant to configure a database: the
-    service must be told its sources. Unlike the tools, it does not fall
-    back on the sources of the oslo.config driver's group either.
-
-    :param conf: the parsed :class:`oslo_config.cfg.ConfigOpts`.
-    :raises NoAliasSourceConfigured: the option is not set in any
-        configuration file (nor overridden), or is set to an empty list.
-    """
-    opts.register_opts(conf)
-    if not opts.sources_set(conf):
-        files = ', '.join(conf.config_file) or 'none'
-        raise NoAliasSourceConfigured(
-            '[%s] sources is not set in the configuration files read '
-            '(%s): the PCI alias service publishes only the sources it is '
-            'told to; set it, for example "sources = database".'
-            % (opts.GROUP, files))
-    if not conf.pci_alias.sources:
-        location = conf.get_location('sources', opts.GROUP)
-        raise NoAliasSourceConfigured(
-            '[%s] sources is empty (%s): the PCI alias service would '
-            'publish no alias; name at least one source.'
-            % (opts.GROUP, location.detail or location.location.name))
-
-
 def build_app(conf, registry=None):
     """Return the alias service as a WSGI application.
 
@@ -340,11 +304,14 @@ def build_app(conf, registry=None):
     :param conf: the :class:`oslo_config.cfg.ConfigOpts` of the service,
         already parsed; its ``[pci_alias]``, ``[pci_alias_api]``,
         ``[healthcheck]`` and ``[oslo_middleware]`` options are used.
-    :param registry: the registry to publish; by default one built from
-        ``conf``, whose ``[pci_alias] sources`` must then be set.
+    :param registry: the registry to publish; by default the one that
+        :meth:`AliasRegistry.from_config
+        <nova_pci_alias.registry.AliasRegistry.from_config>` builds for
+        ``[pci_alias]``, whose ``sources`` must then be set.
     :returns: the WSGI application, with its middleware.
-    :raises NoAliasSourceConfigured: no registry was given and
-        ``[pci_alias] sources`` is not set.
+    :raises nova_pci_alias.exception.AliasSourcesMisconfigured: no
+        registry was given, and ``[pci_alias] sources`` is not set or
+        empty.
     :raises nova_pci_alias.exception.AliasSourceNotFound: a configured
         source is not installed.
     :raises nova_pci_alias.exception.AliasSourceError: a source failed to
@@ -354,8 +321,8 @@ def build_app(conf, registry=None):
     """
     options.register_opts(conf)
     if registry is None:
-        check_sources_configured(conf)
-        registry = registry_mod.AliasRegistry(conf)
+        registry = registry_mod.AliasRegistry.from_config(
+            conf, group=opts.GROUP)
         LOG.info('PCI alias sources: %(sources)s; configuration files: '
                  '%(files)s', {
                      'sources': ', '.join(registry.source_names),

@@ -12,23 +12,11 @@
 
 """The options of the alias service, in ``[pci_alias_api]``."""
 
-import copy
-
 from oslo_config import cfg
 
+from nova_pci_alias import optgroups
+
 GROUP = 'pci_alias_api'
-
-
-def _api_group():
-    # A new OptGroup for each ConfigOpts: oslo.config keeps overrides on the
-    # OptGroup object, so a shared one would leak them between
-    # configurations.
-    return cfg.OptGroup(
-        GROUP,
-        title='PCI alias service',
-        help='How nova-pci-alias-api publishes the alias table of its own '
-             '[pci_alias] sources at GET /v1/aliases.')
-
 
 api_opts = [
     cfg.IntOpt(
@@ -54,19 +42,28 @@ api_opts = [
              'meanwhile.'),
 ]
 
+_GROUP = optgroups.OptionGroup(
+    GROUP,
+    title='PCI alias service',
+    help='How nova-pci-alias-api publishes the alias table of its own '
+         '[pci_alias] sources at GET /v1/aliases.',
+    opts=api_opts)
+
 
 def register_opts(conf):
     """Register the ``[pci_alias_api]`` options on ``conf``.
 
     :param conf: a :class:`oslo_config.cfg.ConfigOpts`.
     """
-    conf.register_group(_api_group())
-    conf.register_opts(api_opts, group=GROUP)
+    _GROUP.register(conf)
 
 
 def list_opts():
     """Return the service's options, for ``oslo-config-generator``.
 
+    The ``nova_pci_alias.service`` entry point of the ``oslo.config.opts``
+    namespace.
+
     :returns: a list of one ``(OptGroup, [Opt, ...])`` tuple.
     """
-    return [(_api_group(), copy.deepcopy(api_opts))]
+    return _GROUP.list_opts()

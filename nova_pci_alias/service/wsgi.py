@@ -69,10 +69,11 @@ def init_application(config_files=None, conf=None):
         when None.
     :returns: the WSGI application.
     :raises oslo_config.cfg.Error: a configuration file is missing or
-        invalid, or ``[pci_alias] sources`` is not set
-        (:class:`nova_pci_alias.service.app.NoAliasSourceConfigured`).
-    :raises nova_pci_alias.exception.NovaPciAliasException: a configured
-        alias source is not installed or cannot start.
+        invalid.
+    :raises nova_pci_alias.exception.NovaPciAliasException: ``[pci_alias]
+        sources`` is not set or empty
+        (:class:`~nova_pci_alias.exception.AliasSourcesMisconfigured`), or a
+        configured alias source is not installed or cannot start.
     """
     conf = cfg.ConfigOpts() if conf is None else conf
     if config_files is None:

@@ -54,28 +54,14 @@ from oslo_config import cfg
 from oslo_db import options as oslo_db_options
 from sqlalchemy.engine import url as sa_url
 
+from nova_pci_alias import optgroups
+
 GROUP = 'pci_alias_database'
 
 #: Where the alias database is when ``connection`` is not set.
 DEFAULT_CONNECTION = 'sqlite:////var/lib/nova/nova_pci_alias.sqlite'
 
 
-def _database_group():
-    # A new OptGroup for each ConfigOpts: oslo.config keeps overrides on the
-    # OptGroup object, so a shared one would leak them between
-    # configurations.
-    return cfg.OptGroup(
-        GROUP,
-        title='PCI alias database',
-        help='The SQL database of the "database" alias source, and how to '
-             'reach it. These are oslo.db\'s database options; connection '
-             'defaults to a SQLite file. Create or upgrade the schema with '
-             '"nova-pci-alias-manage db sync".')
-
-
-# Options of oslo.db that mean nothing for this source.  Operations that
-# lose their connection are always retried (db_max_retries = 0 turns that
-# off), so use_db_reconnect would be a switch that does nothing.
 _UNUSED = ('backend', 'asyncio_connection', 'asyncio_slave_connection',
            'use_db_reconnect')
 
@@ -160,6 +146,15 @@ def _database_opts():
 
 database_opts = _database_opts()
 
+_GROUP = optgroups.OptionGroup(
+    GROUP,
+    title='PCI alias database',
+    help='The SQL database of the "database" alias source, and how to '
+         'reach it. These are oslo.db\'s database options; connection '
+         'defaults to a SQLite file. Create or upgrade the schema with '
+         '"nova-pci-alias-manage db sync".',
+    opts=database_opts)
+
 # Options passed to the enginefacade as they are.
 _ENGINE_KEYS = (
     'connection', 'slave_connection', 'sqlite_synchronous',
@@ -174,13 +169,12 @@ def register_opts(conf):
 
     :param conf: a :class:`oslo_config.cfg.ConfigOpts`.
     """
-    conf.register_group(_database_group())
-    conf.register_opts(database_opts, group=GROUP)
+    _GROUP.register(conf)
 
 
 def list_opts():
     """Return ``[(group, opts)]`` for the sample configuration."""
-    return [(_database_group(), copy.deepcopy(database_opts))]
+    return _GROUP.list_opts()
 
 
 def _deadline_parameters(url, group):

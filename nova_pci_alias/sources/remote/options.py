@@ -20,27 +20,16 @@ auth plugin, or none) and the adapter options (service catalog discovery and
 retries).
 """
 
-import copy
-
 from keystoneauth1 import loading as ks_loading
 from oslo_config import cfg
+
+from nova_pci_alias import optgroups
 
 GROUP = 'pci_alias_remote'
 
 #: Seconds to wait for the server when ``[pci_alias_remote] timeout`` is not
 #: set: never wait forever.
 DEFAULT_TIMEOUT = 10.0
-
-
-def _group():
-    # A new OptGroup for each ConfigOpts: oslo.config keeps a group's
-    # overrides on the OptGroup object, so sharing one would leak them
-    # between configurations.
-    return cfg.OptGroup(
-        GROUP,
-        title='Remote PCI alias document',
-        help='The "remote" alias source: a PCI alias document fetched over '
-             'HTTP(S) through a keystoneauth1 session.')
 
 
 remote_opts = [
@@ -99,6 +88,13 @@ remote_opts = [
              'prefer https.'),
 ]
 
+_GROUP = optgroups.OptionGroup(
+    GROUP,
+    title='Remote PCI alias document',
+    help='The "remote" alias source: a PCI alias document fetched over '
+         'HTTP(S) through a keystoneauth1 session.',
+    opts=remote_opts)
+
 
 def _session_opts():
     options = ks_loading.get_session_conf_options()
@@ -135,8 +131,7 @@ def register_opts(conf):
 
     :param conf: a :class:`oslo_config.cfg.ConfigOpts`.
     """
-    conf.register_group(_group())
-    conf.register_opts(remote_opts, group=GROUP)
+    _GROUP.register(conf)
     conf.register_opts(_session_opts(), group=GROUP)
     conf.register_opts(_adapter_opts(), group=GROUP)
     ks_loading.register_auth_conf_options(conf, GROUP)
@@ -151,9 +146,8 @@ def list_opts():
 
     :returns: a list with one ``(OptGroup, [Opt, ...])`` tuple.
     """
-    return [(_group(),
-             copy.deepcopy(remote_opts)
-             + _session_opts()
-             + ks_loading.get_auth_common_conf_options()
-             + ks_loading.get_auth_plugin_conf_options('password')
-             + _adapter_opts())]
+    return _GROUP.list_opts(
+        _session_opts(),
+        ks_loading.get_auth_common_conf_options(),
+        ks_loading.get_auth_plugin_conf_options('password'),
+        _adapter_opts())

@@ -63,9 +63,9 @@ NIC_VF_2 = {'name': 'nic', 'vendor_id': '8086', 'product_id': '1889',
 
 DRIVER_LINES = """\
 [DEFAULT]
-config_source = pci_aliases
+config_source = pci_alias_driver
 
-[pci_aliases]
+[pci_alias_driver]
 driver = nova_pci_alias
 sources = %(sources)s
 """
@@ -345,7 +345,7 @@ class TestAliasesFromService(NovaTestCase):
         service = self.useFixture(fakes.ConfFixture())
         api_options.register_opts(service.conf)
         service.config(group='pci_alias', refresh_interval=0)
-        service_registry = registry.AliasRegistry(service.conf)
+        service_registry = registry.AliasRegistry.from_config(service.conf)
         service.conf.set_override(
             'alias', [json.dumps(GPU), json.dumps(NIC_VF)], group='pci')
         self.server = self.useFixture(httpserver.WSGIServerFixture(

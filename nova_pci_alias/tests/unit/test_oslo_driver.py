@@ -40,9 +40,9 @@ from nova_pci_alias.tests.unit.sources.database import base
 
 DRIVER_LINES = """\
 [DEFAULT]
-config_source = pci_aliases
+config_source = pci_alias_driver
 
-[pci_aliases]
+[pci_alias_driver]
 driver = nova_pci_alias
 """
 
@@ -97,11 +97,11 @@ class DriverTestCase(base.DatabaseTestCase):
             name='nova_pci_alias'))
         self.tempdir = self.useFixture(fixtures.TempDir()).path
 
-    def service_conf(self, extra='', placement=None):
+    def service_conf(self, extra='', placement=None, lines=DRIVER_LINES):
         """Parse a configuration file with the driver enabled."""
         path = os.path.join(self.tempdir, 'nova.conf')
         with open(path, 'w') as f:
-            f.write(DRIVER_LINES + extra)
+            f.write(lines + extra)
         conf = cfg.ConfigOpts()
         conf.register_opt(config_source.alias_opt, group='pci')
         conf.register_opt(cfg.MultiStrOpt('device_spec', default=[]),
@@ -141,13 +141,21 @@ class TestAnswers(DriverTestCase):
               'device_type': 'type-PF'}],
             [json.loads(value) for value in conf.pci.alias])
 
+    def test_group_name_is_the_deployers_choice(self):
+        # The name that earlier samples used, for one.
+        conf = self.service_conf(lines=DRIVER_LINES.replace(
+            'pci_alias_driver', 'pci_aliases'))
+        self.assertEqual(['gpu', 'nic'], [json.loads(value)['name']
+                                          for value in conf.pci.alias])
+
     def test_other_options_keep_their_default(self):
         conf = self.service_conf()
         self.assertEqual([], conf.pci.device_spec)
 
     def test_location_names_the_sources_and_group(self):
         conf = self.service_conf()
-        self.assertEqual('nova_pci_alias sources database ([pci_aliases])',
+        self.assertEqual('nova_pci_alias sources database '
+                         '([pci_alias_driver])',
                          conf.get_location('alias', 'pci').detail)
 
     def test_sources_are_read_only_when_the_alias_option_is_asked_for(self):
@@ -217,7 +225,7 @@ class TestFailures(DriverTestCase):
         self.assertRaises(exception.PciInvalidAlias,
                           getattr, conf.pci, 'alias')
         self.assertIn('nova_pci_alias could not supply [pci] alias from '
-                      'the sources in [pci_aliases]', self.logger.output)
+                      'the sources in [pci_alias_driver]', self.logger.output)
 
     def test_failure_is_not_kept_once_fixed(self):
         self.insert_row('gpu', '80861')
@@ -269,7 +277,21 @@ class TestFailures(DriverTestCase):
         conf = self.service_conf('sources =\n')
         exc = self.assertRaises(exception.AliasSourceError,
                                 getattr, conf.pci, 'alias')
-        self.assertIn('[pci_aliases] sources is empty', str(exc))
+        self.assertIn('[pci_alias_driver] sources is empty', str(exc))
+
+    def test_source_listed_twice_is_refused(self):
+        conf = self.service_conf('sources = database, database\n')
+        exc = self.assertRaises(exception.AliasSourcesMisconfigured,
+                                getattr, conf.pci, 'alias')
+        self.assertIn("[pci_alias_driver] sources lists 'database' twice",
+                      str(exc))
+
+    def test_refusal_is_logged(self):
+        conf = self.service_conf('sources = config\n')
+        self.assertRaises(exception.AliasSourcesMisconfigured,
+                          getattr, conf.pci, 'alias')
+        self.assertIn('could not supply [pci] alias from the sources in '
+                      '[pci_alias_driver]', self.logger.output)
 
 
 class TestInsideNova(DriverTestCase):

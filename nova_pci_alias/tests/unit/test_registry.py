@@ -15,9 +15,11 @@
 import threading
 
 import fixtures
+from oslo_config import cfg
 from oslotest import base
 
 from nova_pci_alias import exception
+from nova_pci_alias import oslo_driver
 from nova_pci_alias import registry
 from nova_pci_alias import request
 from nova_pci_alias.tests.unit import fakes
@@ -352,7 +354,7 @@ class TestLoading(RegistryTestCase):
                                                       ['config'])])
 
     def test_registry_reads_the_config_source(self):
-        reg = registry.AliasRegistry(self.conf)
+        reg = registry.AliasRegistry.from_config(self.conf)
         self.conf_fixture.config(group='pci', alias=[
             '{"name": "a", "vendor_id": "10de", "product_id": "1db6"}'])
         self.assertEqual(['a'], list(reg.get_table()))
@@ -370,16 +372,147 @@ class TestLoading(RegistryTestCase):
     def test_installed_names_include_config(self):
         self.assertIn('config', registry.installed_source_names())
 
-    def test_source_listed_twice(self):
-        exc = self.assertRaises(exception.AliasSourceError,
-                                registry.load_sources, self.conf,
-                                ['config', 'config'])
-        self.assertIn('listed twice', str(exc))
-
     def test_configured_unknown_source(self):
         self.conf_fixture.config(group='pci_alias', sources=['nosuch'])
         self.assertRaises(exception.AliasSourceNotFound,
-                          registry.AliasRegistry, self.conf)
+                          registry.AliasRegistry.from_config, self.conf)
+
+
+class TestFromConfig(base.BaseTestCase):
+    """Which sources a configuration chooses, for each kind of caller."""
+
+    def setUp(self):
+        super().setUp()
+        self.conf_fixture = self.useFixture(fakes.ConfFixture())
+        self.conf = self.conf_fixture.conf
+
+    def names(self, group=None):
+        return registry.AliasRegistry.from_config(
+            self.conf, group=group).source_names
+
+    def refusal(self, group=None):
+        return str(self.assertRaises(
+            exception.AliasSourcesMisconfigured,
+            registry.AliasRegistry.from_config, self.conf, group=group))
+
+    def use_driver(self, group='pci_alias_driver', driver='nova_pci_alias',
+                   **options):
+        self.conf.register_opts(oslo_driver.list_opts()
+                                + [cfg.StrOpt('driver')], group=group)
+        self.conf_fixture.config(group=group, driver=driver, **options)
+        self.conf_fixture.config(
+            config_source=list(self.conf.config_source) + [group])
+
+    def test_tools_read_the_default_source(self):
+        self.assertEqual(['config'], self.names())
+
+    def test_tools_read_pci_alias_sources_when_set(self):
+        self.conf_fixture.config(group='pci_alias',
+                                 sources=['config', 'database'])
+        self.assertEqual(['config', 'database'], self.names())
+
+    def test_tools_read_the_sources_of_the_driver_group(self):
+        self.use_driver(sources=['database'])
+        self.assertEqual(['database'], self.names())
+
+    def test_tools_read_the_first_driver_group(self):
+        self.use_driver('first', sources=['database'])
+        self.use_driver('second', sources=['remote'])
+        self.assertEqual(['database'], self.names())
+
+    def test_tools_ignore_a_group_of_another_driver(self):
+        self.use_driver(driver='yaml', sources=['database'])
+        self.assertEqual(['config'], self.names())
+
+    def test_pci_alias_sources_set_win_over_the_driver_group(self):
+        self.use_driver(sources=['database'])
+        self.conf_fixture.config(group='pci_alias', sources=['config'])
+        self.assertEqual(['config'], self.names())
+
+    def test_tools_accept_an_empty_list(self):
+        self.conf_fixture.config(group='pci_alias', sources=[])
+        self.assertEqual([], self.names())
+
+    def test_tools_apply_the_driver_rules_to_the_driver_group(self):
+        self.use_driver(sources=['database', 'config'])
+        self.assertIn('[pci_alias_driver] sources lists "config"',
+                      self.refusal())
+
+    def test_source_listed_twice(self):
+        self.conf_fixture.config(group='pci_alias',
+                                 sources=['config', 'database', 'config'])
+        self.assertEqual(
+            "[pci_alias] sources lists 'config' twice: list each source "
+            "once, at the place of its precedence", self.refusal())
+
+    def test_source_listed_twice_in_the_driver_group(self):
+        self.use_driver(sources=['database', 'database'])
+        self.assertIn("[pci_alias_driver] sources lists 'database' twice",
+                      self.refusal('pci_alias_driver'))
+
+    def test_refusal_is_a_configuration_error(self):
+        self.conf_fixture.config(group='pci_alias', sources=['config'] * 2)
+        exc = self.assertRaises(exception.NoAliasSource,
+                                registry.AliasRegistry.from_config,
+                                self.conf)
+        self.assertIsInstance(exc, exception.AliasSourceError)
+
+    def test_service_reads_pci_alias_sources(self):
+        self.use_driver(sources=['database'])
+        self.conf_fixture.config(group='pci_alias', sources=['config'])
+        self.assertEqual(['config'], self.names('pci_alias'))
+
+    def test_service_refuses_the_default(self):
+        self.use_driver(sources=['database'])
+        self.assertEqual(
+            '[pci_alias] sources is not set in the configuration files '
+            'read (none): the PCI alias service publishes only the sources '
+            'it is told to; set it, for example "sources = database".',
+            self.refusal('pci_alias'))
+
+    def test_service_refuses_an_empty_list(self):
+        self.conf_fixture.config(group='pci_alias', sources=[])
+        self.assertIn('[pci_alias] sources is empty', self.refusal(
+            'pci_alias'))
+
+    def test_driver_reads_its_group(self):
+        self.use_driver(sources=['config'])
+        self.use_driver('mine', sources=['database', 'remote'])
+        self.assertEqual(['database', 'remote'],
+                         registry.configured_source_names(self.conf, 'mine'))
+
+    def test_driver_group_default_is_database(self):
+        self.use_driver()
+        self.assertEqual(['database'], registry.configured_source_names(
+            self.conf, 'pci_alias_driver'))
+
+    def test_driver_refuses_the_config_source(self):
+        self.use_driver(sources=['config'])
+        self.assertEqual(
+            '[pci_alias_driver] sources lists "config", which cannot be '
+            'read there: it reads [pci] alias, the option that the '
+            'nova_pci_alias driver of [pci_alias_driver] answers; list '
+            'other sources in [pci_alias_driver] sources, and move the '
+            '[pci] alias lines with "nova-pci-alias-manage alias import '
+            '--from-config"', self.refusal('pci_alias_driver'))
+
+    def test_driver_refuses_an_empty_list(self):
+        self.use_driver(sources=[])
+        self.assertEqual('[pci_alias_driver] sources is empty: name at '
+                         'least one alias source',
+                         self.refusal('pci_alias_driver'))
+
+    def test_sources_are_loaded_in_the_order_listed(self):
+        self.conf_fixture.config(group='pci_alias',
+                                 sources=['remote', 'config'])
+        self.assertEqual(['remote', 'config'], self.names())
+
+    def test_unknown_source_is_not_found(self):
+        self.use_driver(sources=['database', 'nosuch'])
+        exc = self.assertRaises(exception.AliasSourceNotFound,
+                                registry.AliasRegistry.from_config,
+                                self.conf, group='pci_alias_driver')
+        self.assertIn("'nosuch' is not installed", str(exc))
 
 
 class TestProcessRegistry(base.BaseTestCase):

@@ -40,7 +40,7 @@ class DatabaseAndRemoteTestCase(base.DatabaseTestCase):
         self.conf_fixture.config(group='pci_alias',
                                  sources=['database', 'remote'],
                                  refresh_interval=0)
-        self.registry = registry.AliasRegistry(self.conf)
+        self.registry = registry.AliasRegistry.from_config(self.conf)
         self.addCleanup(fakes.wait_for_check, self.registry)
         self.conf_fixture.config(
             group='pci_alias_remote', allow_insecure_http=True, timeout=2,

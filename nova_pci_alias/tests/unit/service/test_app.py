@@ -117,7 +117,7 @@ class ServiceTestCase(base.BaseTestCase):
     def serve(self, reg=None):
         """Serve the application; return its base URL."""
         if reg is None:
-            reg = registry.AliasRegistry(self.conf)
+            reg = registry.AliasRegistry.from_config(self.conf)
         if isinstance(reg, registry.AliasRegistry):
             self.registry = reg
             self.addCleanup(fakes.wait_for_check, reg)
@@ -145,7 +145,7 @@ class TestDocument(ServiceTestCase):
         url = self.serve()
         _, _, body = fetch(url)
         expected = document.encode_document(
-            registry.AliasRegistry(self.conf).get_table().entries)
+            registry.AliasRegistry.from_config(self.conf).get_table().entries)
         self.assertEqual(expected, body)
 
     def test_body_holds_the_configured_aliases(self):
@@ -678,12 +678,12 @@ class TestSourcesMustBeConfigured(base.BaseTestCase):
         return app.build_app(conf)
 
     def test_unset_sources_are_refused(self):
-        self.assertRaises(app.NoAliasSourceConfigured, self.build,
+        self.assertRaises(exception.AliasSourcesMisconfigured, self.build,
                           '[pci]\nalias = %s\n' % GPU)
 
     def test_refusal_says_what_to_set_and_which_files_were_read(self):
-        exc = self.assertRaises(app.NoAliasSourceConfigured, self.build,
-                                '[pci]\nalias = %s\n' % GPU)
+        exc = self.assertRaises(exception.AliasSourcesMisconfigured,
+                                self.build, '[pci]\nalias = %s\n' % GPU)
         self.assertEqual(
             '[pci_alias] sources is not set in the configuration files '
             'read (%s): the PCI alias service publishes only the sources '
@@ -691,7 +691,7 @@ class TestSourcesMustBeConfigured(base.BaseTestCase):
             % self.tmp.join('api.conf'), str(exc))
 
     def test_empty_sources_are_refused(self):
-        self.assertRaises(app.NoAliasSourceConfigured, self.build,
+        self.assertRaises(exception.AliasSourcesMisconfigured, self.build,
                           '[pci_alias]\nsources =\n')
 
     def test_explicit_config_source_is_served(self):

@@ -61,7 +61,8 @@ class ServiceAndClientTestCase(base.BaseTestCase):
         service.config(group='pci_alias_api',
                        cache_max_age=self.cache_max_age)
         self.service_conf = service.conf
-        self.service_registry = registry.AliasRegistry(self.service_conf)
+        self.service_registry = registry.AliasRegistry.from_config(
+            self.service_conf)
         self.addCleanup(fakes.wait_for_check, self.service_registry)
         self.publish(entry('gpu', numa_policy='preferred'),
                      entry('nic', '154c', vendor_id='8086'))
@@ -72,7 +73,7 @@ class ServiceAndClientTestCase(base.BaseTestCase):
         client = self.useFixture(fakes.ConfFixture())
         client.config(group='pci_alias', sources=['remote'],
                       refresh_interval=0)
-        self.client_registry = registry.AliasRegistry(client.conf)
+        self.client_registry = registry.AliasRegistry.from_config(client.conf)
         self.addCleanup(fakes.wait_for_check, self.client_registry)
         client.config(group='pci_alias_remote',
                       url=server.url + '/v1/aliases',

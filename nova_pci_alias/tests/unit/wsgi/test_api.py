@@ -30,7 +30,7 @@ import fixtures
 from oslo_config import cfg
 from oslotest import base
 
-from nova_pci_alias.service import app
+from nova_pci_alias import exception
 from nova_pci_alias.service import wsgi
 from nova_pci_alias.tests.unit.cmd import test_service as test_api_cmd
 from nova_pci_alias.tests.unit import httpserver
@@ -233,12 +233,12 @@ class TestNoSources(InProcessTestCase):
     conf_text = NO_SOURCES_CONF_TEXT
 
     def test_application_is_not_built(self):
-        self.assertRaises(app.NoAliasSourceConfigured,
+        self.assertRaises(exception.AliasSourcesMisconfigured,
                           wsgi.init_application, conf=cfg.ConfigOpts())
 
     def test_refusal_is_logged(self):
         log_file = self.config.log_file
-        self.assertRaises(app.NoAliasSourceConfigured,
+        self.assertRaises(exception.AliasSourcesMisconfigured,
                           wsgi.init_application, conf=cfg.ConfigOpts())
         with open(log_file) as f:
             self.assertIn('CRITICAL nova_pci_alias.service.wsgi [-] The PCI '

@@ -89,7 +89,7 @@ class _ThroughProxy:
         conf_fixture = self.useFixture(fakes.ConfFixture())
         conf_fixture.config(group='pci_alias', sources=['database'],
                             refresh_interval=0)
-        self.registry = registry.AliasRegistry(conf_fixture.conf)
+        self.registry = registry.AliasRegistry.from_config(conf_fixture.conf)
         # A background check must end before the proxy and the database go.
         self.addCleanup(fakes.wait_for_check, self.registry)
         proxied = url.set(host='127.0.0.1', port=self.proxy.port)

@@ -38,7 +38,7 @@ class RegistryTestCase(base.DatabaseTestCase):
         self.conf_fixture.config(group='pci_alias',
                                  sources=['config', 'database'],
                                  refresh_interval=0)
-        self.registry = registry.AliasRegistry(self.conf)
+        self.registry = registry.AliasRegistry.from_config(self.conf)
         self.addCleanup(fakes.wait_for_check, self.registry)
 
     def config_aliases(self, *entries):

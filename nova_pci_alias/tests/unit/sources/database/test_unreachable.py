@@ -42,7 +42,7 @@ class TestNeverReachable(test_base.BaseTestCase):
         self.useFixture(fixtures.FakeLogger())
         conf_fixture = self.useFixture(fakes.ConfFixture())
         conf_fixture.config(group='pci_alias', sources=['database'])
-        self.registry = registry.AliasRegistry(conf_fixture.conf)
+        self.registry = registry.AliasRegistry.from_config(conf_fixture.conf)
         conf_fixture.config(group='pci_alias_database',
                             connection=self.DEAD_URL, db_retry_interval=0)
 
@@ -75,7 +75,7 @@ class TestDriverNotInstalled(test_base.BaseTestCase):
         self.useFixture(fixtures.FakeLogger())
         conf_fixture = self.useFixture(fakes.ConfFixture())
         conf_fixture.config(group='pci_alias', sources=['database'])
-        reg = registry.AliasRegistry(conf_fixture.conf)
+        reg = registry.AliasRegistry.from_config(conf_fixture.conf)
         conf_fixture.config(group='pci_alias_database', connection=url)
         return str(self.assertRaises(exception.AliasSourceError,
                                      reg.get_table))
@@ -118,7 +118,7 @@ class TestOutage(base.DatabaseTestCase):
             name='nova_pci_alias.registry'))
         self.conf_fixture.config(group='pci_alias', sources=['database'],
                                  refresh_interval=0)
-        self.registry = registry.AliasRegistry(self.conf)
+        self.registry = registry.AliasRegistry.from_config(self.conf)
         self.addCleanup(fakes.wait_for_check, self.registry)
         url = self.engine.url.set(host='127.0.0.1', port=proxy.port)
         self.conf_fixture.config(

@@ -111,7 +111,7 @@ class RemoteTestCase(base.BaseTestCase):
     def registry(self, sources=('remote',), **options):
         self.configure(**options)
         self.conf_fixture.config(group='pci_alias', sources=list(sources))
-        reg = registry.AliasRegistry(self.conf)
+        reg = registry.AliasRegistry.from_config(self.conf)
         self.addCleanup(fakes.wait_for_check, reg)
         return reg
 
