@@ -170,6 +170,25 @@ class TestEntriesAccepted(RegistryTestCase):
                       "loaded; the new table is served: disk full",
                       self.logger.output)
 
+    def change_twice(self, src, error_the_second_time):
+        """Load, then load two changes; the source fails the first time."""
+        src.accept_error = OSError('disk full')
+        reg = self.make(src)
+        reg.get_table()
+        src.set_entries([entry('b')])
+        src.accept_error = error_the_second_time
+        reg.refresh()
+
+    def test_a_lasting_failure_is_logged_once(self):
+        self.change_twice(self.source(entry('a')), OSError('disk full'))
+        self.assertEqual(1, self.logger.output.count(
+            "PCI alias source 's1' failed after its entries were loaded"))
+
+    def test_recovery_is_logged(self):
+        self.change_twice(self.source(entry('a')), None)
+        self.assertIn("PCI alias source 's1' no longer fails after its "
+                      "entries are loaded.", self.logger.output)
+
 
 class TestRefresh(RegistryTestCase):
 
@@ -327,6 +346,29 @@ class TestFailures(RegistryTestCase):
     def test_recovery_is_logged(self):
         self.after_check(self.outage_then_repair(wait=60))
         self.assertIn('works again', self.logger.output)
+
+    def test_a_check_that_cannot_start_is_part_of_the_outage(self):
+        reg, src = self.loaded()
+        src.error = RuntimeError('boom')
+        self.now += 60
+        self.after_check(reg)
+        with fixtures.MockPatchObject(
+                registry.threading.Thread, 'start',
+                side_effect=RuntimeError("can't start new thread")):
+            self.now += 60
+            reg.get_table()
+        self.assertEqual(1, self.logger.output.count(
+            'Refreshing the PCI alias table failed'))
+
+    def test_a_check_that_cannot_start_is_logged(self):
+        reg, _ = self.loaded()
+        with fixtures.MockPatchObject(
+                registry.threading.Thread, 'start',
+                side_effect=RuntimeError("can't start new thread")):
+            self.now += 60
+            reg.get_table()
+        self.assertIn("could not start a check: can't start new thread",
+                      self.logger.output)
 
     def test_recovery_serves_the_new_table(self):
         reg = self.outage_then_repair(wait=60)
