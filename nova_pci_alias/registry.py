@@ -325,17 +325,16 @@ class AliasRegistry:
                               * self.conf.pci_alias.refresh_interval)
             self._check_started = (now, time.time(), now + stuck_after)
             self._stuck_logged = False
-            try:
-                checker.start()
-                failure = None
-            except RuntimeError as exc:   # no thread left, or at exit
+            # RuntimeError: no thread left, or the interpreter is exiting.
+            started = outage.attempt(checker.start, errors=RuntimeError)
+            if started.error is not None:
                 self._checker = self._check_started = None
                 self._next_check = (time.monotonic()
                                     + self.conf.pci_alias.refresh_interval)
-                failure = exc
-        if failure is not None:
-            self._refreshing.failed('could not start a check: %s' % failure,
-                                    count=len(self._loaded.table))
+        if started.error is not None:
+            self._refreshing.failed(
+                'could not start a check: %s' % started.error,
+                count=len(self._loaded.table))
 
     def _log_if_stuck(self):
         started = self._check_started
