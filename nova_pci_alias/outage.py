@@ -48,6 +48,9 @@ import weakref
 #: What :func:`attempt` catches: an exception class or a tuple of them.
 Errors = typing.Union[type[BaseException], tuple[type[BaseException], ...]]
 
+#: Where an outage logs: a logger, or an adapter such as oslo.log's.
+Logger = typing.Union[logging.Logger, 'logging.LoggerAdapter[typing.Any]']
+
 #: The outages of this process, whose locks are replaced after a fork.
 _OUTAGES: weakref.WeakSet[Outage] = weakref.WeakSet()
 
@@ -103,7 +106,7 @@ class Outage:
         differs from that of the failure logged last: a new reason.
     """
 
-    def __init__(self, logger: typing.Any, failure: str,
+    def __init__(self, logger: Logger, failure: str,
                  recovery: typing.Optional[str] = None, *,
                  level: int = logging.ERROR,
                  each_reason: bool = False) -> None:
