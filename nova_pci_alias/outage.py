@@ -23,12 +23,12 @@ that state for one such thing: :meth:`Outage.failed` logs the failure that
 starts an outage, :meth:`Outage.succeeded` logs the success that ends it.
 
 A failure's line holds the error's text, so it is logged outside the
-``except`` block that caught the error: oslo.log's formatter appends the
-exception being handled (``sys.exc_info()``) to every record of level
-``WARNING`` or above that is logged while one is, and the text would be on
-the line twice.  :func:`attempt` makes a call and returns what happened (an
-:class:`Attempt`), so that the caller reports it after the ``except`` block
-has ended::
+``except`` block that caught the error: oslo.log's formatter appends a
+summary of the exception being handled (``sys.exc_info()``) to every
+record of level ``WARNING`` or above that is logged while one is, and the
+text would be on the line twice.  :func:`attempt` makes a call and
+returns what happened (an :class:`Attempt`), so that the caller reports it
+after the ``except`` block has ended::
 
     tried = outage.attempt(source.entries, errors=OSError)
     if tried.error is not None:
