@@ -63,6 +63,7 @@ from oslo_log import log as logging
 from nova_pci_alias import exception
 from nova_pci_alias import nova_compat
 from nova_pci_alias import opts
+from nova_pci_alias import outage
 from nova_pci_alias import registry
 from nova_pci_alias.sources import config as config_source
 
@@ -92,6 +93,12 @@ class AliasConfigurationSource(oslo_sources.ConfigurationSource):
         self._registry = None
         self._lock = threading.Lock()
         self._busy = threading.local()
+        self._supplying = outage.Outage(
+            LOG, 'nova_pci_alias could not supply [pci] alias from the '
+            'sources in [%(group)s]; Nova cannot use PCI aliases until this '
+            'is fixed: %(error)s',
+            recovery='nova_pci_alias supplies [pci] alias from the sources '
+            'in [%(group)s] again: %(count)d aliases.', each_reason=True)
 
     def get(self, group_name, option_name, opt):
         """Return the value of ``[pci] alias``; "no value" for the rest.
@@ -110,6 +117,8 @@ class AliasConfigurationSource(oslo_sources.ConfigurationSource):
             listed is not installed.
         """
         if (group_name, option_name) != ALIAS_OPTION:
+            # oslo.config has no public name for "no value" (none up to
+            # 10.7): the contract of ConfigurationSource.get names this one.
             return oslo_sources._NoValue, None
         try:
             table = self._guarded_table()
@@ -142,19 +151,13 @@ class AliasConfigurationSource(oslo_sources.ConfigurationSource):
         return list(self._conf[self._group_name].sources)
 
     def _table(self):
-        try:
-            table = self._load()
-            failure = None
-        except exception.NovaPciAliasException as exc:
-            failure = exc
-        # Logged outside the except block, where oslo.log would repeat the
-        # error's text.
-        if failure is not None:
-            LOG.error('nova_pci_alias could not supply [pci] alias from the '
-                      'sources in [%(group)s]; Nova cannot use PCI aliases '
-                      'until this is fixed: %(error)s',
-                      {'group': self._group_name, 'error': failure})
-            raise failure
+        tried = outage.attempt(self._load,
+                               errors=exception.NovaPciAliasException)
+        if tried.error is not None:
+            self._supplying.failed(tried.error, group=self._group_name)
+            raise tried.error
+        table = tried.value
+        self._supplying.succeeded(group=self._group_name, count=len(table))
         if not table:
             LOG.warning('The nova_pci_alias sources %(sources)s hold no PCI '
                         'alias: Nova gets an empty [pci] alias list.',

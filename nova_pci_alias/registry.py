@@ -22,8 +22,9 @@ list once with :func:`nova_pci_alias.parse_aliases` and keeps the resulting
 immutable table.
 
 Lookups never wait for a source once a table is loaded: the first lookup
-loads the table in the calling thread (and raises when it cannot), and from
-then on a lookup returns the current table at once.  At most once per
+loads the table in the calling thread (and raises when it cannot; lookups
+that waited for it meanwhile get its error too), and from then on a lookup
+returns the current table at once.  At most once per
 ``[pci_alias] refresh_interval`` a lookup starts a check of the sources in a
 daemon thread (one at a time); a source is read again only when its change
 token moved.  A check builds a whole new table before swapping it in with
@@ -37,6 +38,7 @@ from __future__ import annotations
 
 import collections
 from collections.abc import Iterable
+import copy
 import importlib.metadata
 import os
 import threading
@@ -51,6 +53,7 @@ import stevedore
 from nova_pci_alias import alias
 from nova_pci_alias import exception
 from nova_pci_alias import opts
+from nova_pci_alias import outage
 from nova_pci_alias import sources
 
 LOG = logging.getLogger(__name__)
@@ -169,13 +172,18 @@ def load_sources(conf: cfg.ConfigOpts, names: Iterable[str]
 
 
 class _SourceState:
-    """One configured source, and its name."""
+    """One configured source, its name, and how its last acceptance went."""
 
-    __slots__ = ('name', 'source')
+    __slots__ = ('name', 'source', 'accepting')
 
     def __init__(self, name, source):
         self.name = name
         self.source = source
+        self.accepting = outage.Outage(
+            LOG, 'PCI alias source %(source)r failed after its entries '
+            'were loaded; the new table is served: %(error)s',
+            recovery='PCI alias source %(source)r no longer fails after '
+            'its entries are loaded.', level=logging.WARNING)
 
 
 #: What the registry holds after a successful load: the table, and for each
@@ -256,6 +264,8 @@ class AliasRegistry:
     hangs, its check waits for the source's own timeout and readers keep
     the current table.  A background check that fails keeps the last good
     table, logs the failure once per outage and logs the recovery.
+    Lookups that wait while the first load runs share its outcome: when it
+    fails, they raise its error without asking the sources again.
     :meth:`refresh` checks synchronously and raises, for the tools.
 
     :attr:`status` is a :class:`RegistryStatus`: whether a table is loaded,
@@ -280,7 +290,15 @@ class AliasRegistry:
         self._states = [_SourceState(name, src) for name, src in source_list]
         self._loaded = None
         self._next_check = 0.0
-        self._failing = False
+        self._refreshing = outage.Outage(
+            LOG, 'Refreshing the PCI alias table failed; still serving the '
+            'last good table of %(count)d aliases until a refresh '
+            'succeeds: %(error)s',
+            recovery='Refreshing the PCI alias table works again; serving '
+            'the current table of %(count)d aliases.')
+        # A copy of the error of the last first load that failed, for the
+        # lookups that waited for it.
+        self._first_failure = None
         self._status = _NEVER_CHECKED
         self._reset_threads()
         _REGISTRIES.add(self)
@@ -364,13 +382,29 @@ class AliasRegistry:
         """
         loaded = self._loaded
         if loaded is None:
-            with self._lock:
-                if self._loaded is None:
-                    self._checked(self._reload, force=True)
-                return self._loaded.table
+            return self._first_table()
         if time.monotonic() >= self._next_check:
             self._start_check()
         return loaded.table
+
+    def _first_table(self):
+        """Load the table in the calling thread.
+
+        Lookups that waited while another lookup's first load failed get
+        that failure instead of asking the sources again.
+        """
+        waited_for = self._first_failure
+        with self._lock:
+            if self._loaded is None:
+                if self._first_failure is not waited_for:
+                    raise _copy_of(self._first_failure)
+                try:
+                    self._checked(self._reload, force=True)
+                except Exception as exc:
+                    self._first_failure = _copy_of(exc)
+                    raise
+                self._first_failure = None
+            return self._loaded.table
 
     def refresh(self, force: bool = False) -> bool:
         """Check the sources now, in the calling thread; reload what changed.
@@ -416,16 +450,16 @@ class AliasRegistry:
                               * self.conf.pci_alias.refresh_interval)
             self._check_started = (now, time.time(), now + stuck_after)
             self._stuck_logged = False
-            try:
-                checker.start()
-                failure = None
-            except RuntimeError as exc:   # no thread left, or at exit
+            # RuntimeError: no thread left, or the interpreter is exiting.
+            started = outage.attempt(checker.start, errors=RuntimeError)
+            if started.error is not None:
                 self._checker = self._check_started = None
                 self._next_check = (time.monotonic()
                                     + self.conf.pci_alias.refresh_interval)
-                failure = exc
-        if failure is not None:
-            self._log_failure('could not start a check: %s' % failure)
+        if started.error is not None:
+            self._refreshing.failed(
+                'could not start a check: %s' % started.error,
+                count=len(self._loaded.table))
 
     def _log_if_stuck(self):
         started = self._check_started
@@ -457,32 +491,14 @@ class AliasRegistry:
                 self._checks.notify_all()
 
     def _check_keeping_last_good(self):
-        try:
-            self._checked(self._reload)
-            failure = None
-        except Exception as exc:
-            failure = exc
-        # Logged outside the except block: oslo.log would add the error's
-        # text a second time to a record logged while it is handled.
-        if failure is not None:
+        tried = outage.attempt(self._checked, self._reload)
+        if tried.error is not None:
             self._next_check = (time.monotonic()
                                 + self.conf.pci_alias.refresh_interval)
-            self._log_failure(failure)
-            return
-        if self._failing:
-            self._failing = False
-            LOG.info('Refreshing the PCI alias table works again; serving '
-                     'the current table of %d aliases.',
-                     len(self._loaded.table))
-
-    def _log_failure(self, failure):
-        if self._failing:
-            return
-        self._failing = True
-        LOG.error('Refreshing the PCI alias table failed; still serving the '
-                  'last good table of %(count)d aliases until a refresh '
-                  'succeeds: %(error)s',
-                  {'count': len(self._loaded.table), 'error': failure})
+            self._refreshing.failed(tried.error,
+                                    count=len(self._loaded.table))
+        else:
+            self._refreshing.succeeded(count=len(self._loaded.table))
 
     def _checked(self, load, **kwargs):
         """Run a load, recording how it went in :attr:`status`."""
@@ -548,15 +564,11 @@ class AliasRegistry:
 
     @staticmethod
     def _tell_accepted(state):
-        try:
-            state.source.entries_accepted()
-            return
-        except Exception as exc:
-            failure = exc
-        # Outside the except block, where oslo.log would repeat the error.
-        LOG.warning('PCI alias source %(source)r failed after its entries '
-                    'were loaded; the new table is served: %(error)s',
-                    {'source': state.name, 'error': failure})
+        tried = outage.attempt(state.source.entries_accepted)
+        if tried.error is not None:
+            state.accepting.failed(tried.error, source=state.name)
+        else:
+            state.accepting.succeeded(source=state.name)
 
     def _build(self, per_source_entries):
         merged = []
@@ -592,6 +604,21 @@ class AliasRegistry:
                                                     index + 1))
             located.position = exc.position
             raise located from None
+
+
+def _copy_of(failure):
+    """A new exception like ``failure``, without its traceback.
+
+    Raised in a thread that did not make the call that failed: one
+    exception raised in several threads would mix their tracebacks.
+    """
+    try:
+        again = copy.copy(failure)
+    except Exception:
+        return failure      # an error class that cannot be copied
+    again.__cause__ = failure.__cause__
+    again.__suppress_context__ = failure.__suppress_context__
+    return again
 
 
 def _after_fork_in_child():

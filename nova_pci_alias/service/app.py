@@ -41,7 +41,6 @@ request for an unchanged table only compares an ETag or copies bytes.
 """
 
 import collections
-import threading
 import time
 
 from oslo_config import cfg
@@ -57,6 +56,7 @@ import webob.etag
 from nova_pci_alias import document
 from nova_pci_alias import exception
 from nova_pci_alias import opts
+from nova_pci_alias import outage
 from nova_pci_alias import registry as registry_mod
 from nova_pci_alias.service import context
 from nova_pci_alias.service import errors
@@ -137,6 +137,12 @@ class AliasDocumentResource:
     :param cache_max_age: seconds for ``Cache-Control: max-age``.
     :param retry_after: seconds to answer 503 without asking the registry
         again after a failed first load.
+
+    While the registry has never loaded, the requests that come while it
+    is loading wait for that load and share its outcome (the registry sees
+    to that); after a failure, the next ``retry_after`` seconds are
+    answered from the registry's
+    :attr:`~nova_pci_alias.registry.AliasRegistry.status`.
     """
 
     def __init__(self, registry, cache_max_age, retry_after):
@@ -144,9 +150,12 @@ class AliasDocumentResource:
         self._cache_control = 'max-age=%d' % cache_max_age
         self._retry_after = retry_after
         self._publication = None
-        self._failure = None     # (monotonic time to retry at, message)
-        self._lock = threading.Lock()
-        self._loading = threading.Lock()
+        # The monotonic time until which a never-loaded registry is not
+        # asked again.
+        self._retry_at = None
+        self._unavailable = outage.Outage(
+            LOG, 'No PCI alias table to serve; answering 503 until the '
+            'sources load: %(error)s', each_reason=True)
 
     def current(self):
         """Return the publication of the registry's current table.
@@ -156,13 +165,7 @@ class AliasDocumentResource:
             message says why (the registry's error, which names the failing
             source and where it reads from: for the log only).
         """
-        if self._publication is None:
-            # Never loaded: one request at a time asks the sources; those
-            # that waited get the failure it met rather than asking again.
-            with self._loading:
-                table = self._table()
-        else:
-            table = self._table()
+        table = self._table()
         publication = self._publication
         if publication is None or publication.table is not table:
             body = document.encode_document(table.entries)
@@ -171,25 +174,22 @@ class AliasDocumentResource:
         return publication
 
     def _table(self):
-        failure = self._failure
-        if failure is not None and time.monotonic() < failure[0]:
-            raise TableUnavailable(failure[1])
-        try:
-            table = self._registry.get_table()
-            message = None
-        except (exception.NovaPciAliasException, cfg.Error) as exc:
-            message = str(exc)
-        if message is not None:
-            # Logged outside the except block, where oslo.log would repeat
-            # the error's text.
-            self._record_failure(message)
-            raise TableUnavailable(message)
-        if self._failure is not None:
-            with self._lock:
-                recovered, self._failure = self._failure is not None, None
-            if recovered:
-                _log_serving(table, 'The PCI alias table loaded; serving')
-        return table
+        retry_at = self._retry_at
+        if retry_at is not None and time.monotonic() < retry_at:
+            status = self._registry.status
+            if not status.loaded:
+                raise TableUnavailable(status.last_error)
+        tried = outage.attempt(
+            self._registry.get_table,
+            errors=(exception.NovaPciAliasException, cfg.Error))
+        if tried.error is not None:
+            self._retry_at = time.monotonic() + self._retry_after
+            self._unavailable.failed(tried.error)
+            raise TableUnavailable(str(tried.error))
+        if self._unavailable.succeeded():
+            self._retry_at = None
+            _log_serving(tried.value, 'The PCI alias table loaded; serving')
+        return tried.value
 
     def availability(self):
         """Whether a publication can be produced now.
@@ -205,14 +205,6 @@ class AliasDocumentResource:
         except TableUnavailable:
             return False
         return True
-
-    def _record_failure(self, message):
-        with self._lock:
-            previous = self._failure
-            self._failure = (time.monotonic() + self._retry_after, message)
-        if previous is None or previous[1] != message:
-            LOG.error('No PCI alias table to serve; answering 503 until the '
-                      'sources load: %s', message)
 
     @webob.dec.wsgify
     def __call__(self, req):

@@ -49,6 +49,7 @@ import webob.cachecontrol
 
 from nova_pci_alias import document
 from nova_pci_alias import exception
+from nova_pci_alias import outage
 from nova_pci_alias import sources
 from nova_pci_alias.sources.remote import cache
 from nova_pci_alias.sources.remote import http
@@ -65,6 +66,11 @@ NAME = 'remote'
 # place.
 _Held = collections.namedtuple(
     '_Held', 'token entries etag last_modified location from_cache body')
+
+# What the cache file gives: its document's bytes, entries and age in
+# seconds; or, when it cannot stand in for the server, why not (and None
+# for the rest).
+_Cached = collections.namedtuple('_Cached', 'body entries age why')
 
 
 def _now():
@@ -91,6 +97,20 @@ class RemoteSource(sources.AliasSource):
         self._fresh_until = 0.0
         self._url = None
         self._warned_plain_http = False
+        # From a first download that failed, and the cache file served
+        # instead, to the next document fetched.
+        self._on_cache_file = outage.Outage(
+            LOG, 'PCI alias source %(source)r serves the aliases kept in '
+            'the cache file %(path)s, written %(age)d seconds ago, because '
+            'fetching the document failed: %(error)s',
+            recovery='PCI alias source %(source)r fetched %(url)s again; its '
+            'aliases no longer come from the cache file.',
+            level=logging.WARNING)
+        self._writing = outage.Outage(
+            LOG, 'PCI alias source %(source)r cannot write its cache file '
+            '%(path)s: %(error)s',
+            recovery='PCI alias source %(source)r writes its cache file '
+            '%(path)s again.', level=logging.WARNING)
 
     @property
     def _options(self):
@@ -114,17 +134,15 @@ class RemoteSource(sources.AliasSource):
         held = self._held
         if held is not None and _now() < self._fresh_until:
             return held.token
-        try:
-            self._held = self._download(held)
+        tried = outage.attempt(self._download, held,
+                               errors=exception.AliasSourceError)
+        if tried.error is None:
+            self._held = tried.value
             return self._held.token
-        except exception.AliasSourceError as exc:
-            self._fresh_until = 0.0
-            if held is not None:
-                raise
-            failure = exc
-        # Outside the except block: oslo.log would add the failure's text a
-        # second time to the warning logged there.
-        self._held = self._load_cache_file(failure)
+        self._fresh_until = 0.0
+        if held is not None:
+            raise tried.error
+        self._held = self._load_cache_file(tried.error)
         return self._held.token
 
     def entries(self):
@@ -171,10 +189,7 @@ class RemoteSource(sources.AliasSource):
         token = document.etag_of(fetched.body)
         if not entries and (held is None or held.token != token):
             _warn_empty(location, held)
-        if held is not None and held.from_cache:
-            LOG.info('PCI alias source %(source)r fetched %(url)s again; '
-                     'its aliases no longer come from the cache file.',
-                     {'source': NAME, 'url': location})
+        self._on_cache_file.succeeded(source=NAME, url=location)
         return _Held(token, entries, fetched.headers.get('ETag'),
                      fetched.headers.get('Last-Modified'), location, False,
                      fetched.body)
@@ -220,17 +235,12 @@ class RemoteSource(sources.AliasSource):
         path = self._options.cache_file
         if not path or held is None or held.from_cache:
             return
-        try:
-            removed = cache.write(path, held.body)
-        except OSError as exc:
-            error = exc
-        else:
-            self._log_written(path, held, removed)
+        tried = outage.attempt(cache.write, path, held.body, errors=OSError)
+        if tried.error is not None:
+            self._writing.failed(tried.error, source=NAME, path=path)
             return
-        # Outside the except block, where oslo.log would repeat the error.
-        LOG.warning('PCI alias source %(source)r cannot write its cache '
-                    'file %(path)s: %(error)s',
-                    {'source': NAME, 'path': path, 'error': error})
+        self._writing.succeeded(source=NAME, path=path)
+        self._log_written(path, held, tried.value)
 
     @staticmethod
     def _log_written(path, held, removed):
@@ -255,36 +265,48 @@ class RemoteSource(sources.AliasSource):
             usable cache file either.
         """
         path = self._options.cache_file
-        try:
-            if not path:
-                raise _NoCache('[%s] cache_file is not set'
-                               % options.GROUP)
-            try:
-                cached = cache.read(path)
-            except cache.UntrustedCacheFile as exc:
-                raise _NoCache(exc)
-            except OSError as exc:
-                raise _NoCache('cannot read the cache file: %s' % exc)
-            if cached is None:
-                raise _NoCache('the cache file %s does not exist' % path)
-            body, age = cached
-            try:
-                entries = document.decode_document(body, path)
-            except exception.InvalidAliasDocument as exc:
-                raise _NoCache(exc)
-        except _NoCache as exc:
+        cached = _read_cache_file(path)
+        if cached.why is not None:
             raise exception.AliasSourceError(
                 source=NAME, reason='%s; and no aliases were loaded before, '
                 'nor can be read from a cache file: %s'
-                % (_reason_of(failure), exc)) from None
-        LOG.warning('PCI alias source %(source)r serves the aliases kept in '
-                    'the cache file %(path)s, written %(age)d seconds ago, '
-                    'because fetching the document failed: %(error)s',
-                    {'source': NAME, 'path': path, 'age': age,
-                     'error': _reason_of(failure)})
+                % (_reason_of(failure), cached.why))
+        self._on_cache_file.failed(_reason_of(failure), source=NAME,
+                                   path=path, age=cached.age)
         location = '%s (cached from %s)' % (path, self.location())
-        return _Held(document.etag_of(body), entries, None, None, location,
-                     True, body)
+        return _Held(document.etag_of(cached.body), cached.entries, None,
+                     None, location, True, cached.body)
+
+
+def _read_cache_file(path):
+    """Read a cache file that is to stand in for the server.
+
+    :param path: the ``cache_file`` option's value (empty when not set).
+    :returns: a ``_Cached``: the document, or why there is none (the file
+        is not set, missing, unreadable, untrusted or not a valid
+        document).
+    """
+    if not path:
+        return _no_cache('[%s] cache_file is not set' % options.GROUP)
+    try:
+        cached = cache.read(path)
+    except cache.UntrustedCacheFile as exc:
+        return _no_cache(exc)
+    except OSError as exc:
+        return _no_cache('cannot read the cache file: %s' % exc)
+    if cached is None:
+        return _no_cache('the cache file %s does not exist' % path)
+    body, age = cached
+    try:
+        entries = document.decode_document(body, path)
+    except exception.InvalidAliasDocument as exc:
+        return _no_cache(exc)
+    return _Cached(body, entries, age, None)
+
+
+def _no_cache(why):
+    """A ``_Cached`` that says why the cache file cannot be served."""
+    return _Cached(None, None, None, why)
 
 
 def _warn_empty(location, held):
@@ -297,10 +319,6 @@ def _warn_empty(location, held):
     LOG.warning('PCI alias source %(source)r fetched a document with no '
                 'aliases from %(url)s (%(replaces)s).',
                 {'source': NAME, 'url': location, 'replaces': replaces})
-
-
-class _NoCache(Exception):
-    """The cache file cannot stand in for the server."""
 
 
 def _reason_of(failure):

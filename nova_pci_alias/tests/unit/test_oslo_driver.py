@@ -237,6 +237,42 @@ class TestFailures(DriverTestCase):
                 "UPDATE pci_alias_entries SET vendor_id = '8086'"))
         self.assertEqual(1, len(conf.pci.alias))
 
+    def fix_the_row(self, vendor_id='8086'):
+        with self.engine.begin() as connection:
+            connection.execute(sa.text(
+                "UPDATE pci_alias_entries SET vendor_id = :vendor"),
+                {'vendor': vendor_id})
+
+    def test_a_lasting_failure_is_logged_once(self):
+        self.insert_row('gpu', '80861')
+        conf = self.service_conf()
+        for _ in range(3):
+            self.assertRaises(exception.PciInvalidAlias,
+                              getattr, conf.pci, 'alias')
+        self.assertEqual(1, self.logger.output.count(
+            'nova_pci_alias could not supply [pci] alias'))
+
+    def test_a_new_reason_of_a_failure_is_logged(self):
+        self.insert_row('gpu', '80861')
+        conf = self.service_conf()
+        self.assertRaises(exception.PciInvalidAlias,
+                          getattr, conf.pci, 'alias')
+        self.fix_the_row('xyz')
+        self.assertRaises(exception.PciInvalidAlias,
+                          getattr, conf.pci, 'alias')
+        self.assertEqual(2, self.logger.output.count(
+            'nova_pci_alias could not supply [pci] alias'))
+
+    def test_recovery_is_logged(self):
+        self.insert_row('gpu', '80861')
+        conf = self.service_conf()
+        self.assertRaises(exception.PciInvalidAlias,
+                          getattr, conf.pci, 'alias')
+        self.fix_the_row()
+        conf.pci.alias
+        self.assertIn('nova_pci_alias supplies [pci] alias from the sources '
+                      'in', self.logger.output)
+
     def test_unsynced_database_raises_not_ready(self):
         with self.engine.begin() as connection:
             connection.execute(sa.text('DROP TABLE pci_alias_revision'))

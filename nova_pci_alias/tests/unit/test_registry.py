@@ -12,7 +12,10 @@
 
 """Tests of the alias registry: merging, caching, refreshing, failing."""
 
+import inspect
+import sys
 import threading
+import time
 
 import fixtures
 from oslo_config import cfg
@@ -172,6 +175,25 @@ class TestEntriesAccepted(RegistryTestCase):
                       "loaded; the new table is served: disk full",
                       self.logger.output)
 
+    def change_twice(self, src, error_the_second_time):
+        """Load, then load two changes; the source fails the first time."""
+        src.accept_error = OSError('disk full')
+        reg = self.make(src)
+        reg.get_table()
+        src.set_entries([entry('b')])
+        src.accept_error = error_the_second_time
+        reg.refresh()
+
+    def test_a_lasting_failure_is_logged_once(self):
+        self.change_twice(self.source(entry('a')), OSError('disk full'))
+        self.assertEqual(1, self.logger.output.count(
+            "PCI alias source 's1' failed after its entries were loaded"))
+
+    def test_recovery_is_logged(self):
+        self.change_twice(self.source(entry('a')), None)
+        self.assertIn("PCI alias source 's1' no longer fails after its "
+                      "entries are loaded.", self.logger.output)
+
 
 class TestRefresh(RegistryTestCase):
 
@@ -330,6 +352,29 @@ class TestFailures(RegistryTestCase):
         self.after_check(self.outage_then_repair(wait=60))
         self.assertIn('works again', self.logger.output)
 
+    def test_a_check_that_cannot_start_is_part_of_the_outage(self):
+        reg, src = self.loaded()
+        src.error = RuntimeError('boom')
+        self.now += 60
+        self.after_check(reg)
+        with fixtures.MockPatchObject(
+                registry.threading.Thread, 'start',
+                side_effect=RuntimeError("can't start new thread")):
+            self.now += 60
+            reg.get_table()
+        self.assertEqual(1, self.logger.output.count(
+            'Refreshing the PCI alias table failed'))
+
+    def test_a_check_that_cannot_start_is_logged(self):
+        reg, _ = self.loaded()
+        with fixtures.MockPatchObject(
+                registry.threading.Thread, 'start',
+                side_effect=RuntimeError("can't start new thread")):
+            self.now += 60
+            reg.get_table()
+        self.assertIn("could not start a check: can't start new thread",
+                      self.logger.output)
+
     def test_recovery_serves_the_new_table(self):
         reg = self.outage_then_repair(wait=60)
         self.assertEqual(['b'], list(self.after_check(reg)))
@@ -344,6 +389,106 @@ class TestFailures(RegistryTestCase):
         src.set_entries([entry('a', vendor_id='x')])
         self.assertRaises(exception.PciInvalidAlias, reg.refresh)
         self.assertIs(good, reg.get_table())
+
+
+class GatedSource(fakes.FakeSource):
+    """A FakeSource whose first ``change_token`` waits for ``gate``.
+
+    ``entered`` is set once that call waits; ``token_calls`` counts the
+    calls.
+    """
+
+    def __init__(self, conf):
+        super().__init__(conf, [entry('a')])
+        self.entered = threading.Event()
+        self.gate = threading.Event()
+        self.token_calls = 0
+
+    def change_token(self):
+        self.token_calls += 1
+        if self.token_calls == 1:
+            self.entered.set()
+            self.gate.wait(fakes.CHECK_WAIT)
+        return super().change_token()
+
+
+class TestFirstLoadWaiters(RegistryTestCase):
+    """Lookups that wait while the first load runs share its outcome."""
+
+    def setUp(self):
+        super().setUp()
+        self.src = GatedSource(self.conf)
+        self.reg = self.make(self.src)
+        self.outcomes = []
+
+    def look_up(self):
+        try:
+            self.outcomes.append(self.reg.get_table())
+        except Exception as exc:
+            self.outcomes.append(exc)
+
+    def wait_on_the_lock(self, thread):
+        """Return once ``thread`` waits for the registry's lock."""
+        lines, first = inspect.getsourcelines(
+            registry.AliasRegistry._first_table)
+        waiting_at = first + [line.strip() for line in lines].index(
+            'with self._lock:')
+        deadline = time.time() + fakes.CHECK_WAIT
+        while time.time() < deadline:
+            frame = sys._current_frames().get(thread.ident)
+            if (frame is not None and frame.f_code.co_name == '_first_table'
+                    and frame.f_lineno == waiting_at):
+                return
+            time.sleep(0.01)
+        self.fail('the lookup did not wait for the first load')
+
+    def first_load_with_waiters(self, error, waiters=3, entries=None):
+        """A first load that ends with ``error``, and lookups waiting.
+
+        ``entries``, when given, are what the load reads.
+        """
+        first = threading.Thread(target=self.look_up)
+        first.start()
+        self.src.entered.wait(fakes.CHECK_WAIT)
+        others = [threading.Thread(target=self.look_up)
+                  for _ in range(waiters)]
+        for other in others:
+            other.start()
+            self.wait_on_the_lock(other)
+        self.src.error = error
+        if entries is not None:
+            self.src.entries_list = entries
+        self.src.gate.set()
+        for thread in [first] + others:
+            thread.join(fakes.CHECK_WAIT)
+
+    def test_waiters_of_a_failed_load_do_not_ask_the_sources(self):
+        self.first_load_with_waiters(RuntimeError('down'))
+        self.assertEqual(1, self.src.token_calls)
+
+    def test_waiters_of_a_failed_load_get_its_error(self):
+        self.first_load_with_waiters(RuntimeError('down'))
+        self.assertEqual(["PCI alias source 's1' failed: down"] * 4,
+                         [str(outcome) for outcome in self.outcomes])
+
+    def test_waiters_of_a_failed_load_get_its_class(self):
+        self.first_load_with_waiters(
+            None, entries=[entry('a', vendor_id='x')])
+        self.assertEqual([exception.PciInvalidAlias] * 4,
+                         [type(outcome) for outcome in self.outcomes])
+
+    def test_each_waiter_gets_an_error_of_its_own(self):
+        self.first_load_with_waiters(RuntimeError('down'))
+        self.assertEqual(4, len({id(outcome) for outcome in self.outcomes}))
+
+    def test_waiters_of_a_good_load_get_its_table(self):
+        self.first_load_with_waiters(None)
+        self.assertEqual(1, len({id(outcome) for outcome in self.outcomes}))
+
+    def test_a_lookup_after_a_failed_load_asks_again(self):
+        self.first_load_with_waiters(RuntimeError('down'), waiters=0)
+        self.src.error = None
+        self.assertEqual(['a'], list(self.reg.get_table()))
 
 
 class TestLoading(RegistryTestCase):

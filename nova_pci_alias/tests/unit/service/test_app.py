@@ -620,6 +620,25 @@ class TestSourceFailures(ServiceTestCase):
             fetch(url)
         self.assertEqual(1, self.logger.output.count('No PCI alias table'))
 
+    def test_a_new_reason_is_logged(self):
+        source = self.broken()
+        url = self.serve_sources(source)
+        source.error = exception.AliasSourceError(source='cmdb',
+                                                  reason='now it is worse')
+        self.now += 10
+        fetch(url)
+        self.assertEqual(2, self.logger.output.count('No PCI alias table'))
+
+    def test_recovery_is_logged_once(self):
+        source = self.broken()
+        url = self.serve_sources(source)
+        source.error = None
+        self.now += 10
+        fetch(url)
+        fetch(url)
+        self.assertEqual(1, self.logger.output.count(
+            'The PCI alias table loaded; serving'))
+
     def test_recovery_is_logged(self):
         source = self.broken()
         url = self.serve_sources(source)
