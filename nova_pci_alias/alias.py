@@ -56,7 +56,7 @@ _HEX4 = {'type': 'string', 'pattern': '^[0-9a-fA-F]{4}$',
 #: The JSON schema of one alias entry (JSON Schema draft 7).  ``minLength``
 #: and ``maxLength`` on the IDs refuse a trailing newline, which a ``$`` in
 #: the pattern alone would let through.
-ALIAS_ENTRY_SCHEMA = types.MappingProxyType({
+ALIAS_ENTRY_SCHEMA: typing.Mapping[str, typing.Any] = types.MappingProxyType({
     '$schema': 'http://json-schema.org/draft-07/schema#',
     'type': 'object',
     'additionalProperties': False,
@@ -76,7 +76,7 @@ ALIAS_ENTRY_SCHEMA = types.MappingProxyType({
 
 #: The keys an alias entry may have, in the order of the schema.  Every other
 #: list of fields (the database columns, the tools' help) is derived from it.
-ENTRY_FIELDS = tuple(ALIAS_ENTRY_SCHEMA['properties'])
+ENTRY_FIELDS: tuple[str, ...] = tuple(ALIAS_ENTRY_SCHEMA['properties'])
 
 #: An alias entry as a source yields it: a mapping, or the JSON text of one.
 Definition = typing.Mapping[str, typing.Any] | str | bytes | bytearray
@@ -156,7 +156,7 @@ def strict_json_loads(text: str | bytes | bytearray) -> typing.Any:
 
 
 def schema_error(validator: 'jsonschema.protocols.Validator',
-                 instance: object) -> tuple[str, str] | None:
+                 instance: typing.Any) -> tuple[str, str] | None:
     """Return the most relevant schema error of ``instance``, or None.
 
     :param validator: a :mod:`jsonschema` validator.
@@ -361,7 +361,7 @@ def parse_aliases(definitions: typing.Iterable[Definition], *,
         entry in order (its ``position`` says which), else for the first
         failed whole-table check.  No table is returned in that case.
     """
-    aliases = {}
+    aliases: dict[str, tuple[str, list[dict[str, typing.Any]]]] = {}
     entries = []
     for position, definition in enumerate(_each_definition(definitions)):
         entry = _load_entry(definition, position)

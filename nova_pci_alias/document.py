@@ -58,7 +58,7 @@ VERSION = 1
 #: of ``aliases`` must be an object; its contents are checked against the
 #: alias entry schema (:data:`nova_pci_alias.alias.ALIAS_ENTRY_SCHEMA`) when
 #: the table is built, where an error can name the entry's position.
-DOCUMENT_SCHEMA = types.MappingProxyType({
+DOCUMENT_SCHEMA: typing.Mapping[str, typing.Any] = types.MappingProxyType({
     '$schema': 'http://json-schema.org/draft-07/schema#',
     'title': 'nova_pci_alias alias document',
     'type': 'object',

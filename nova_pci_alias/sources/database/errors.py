@@ -124,8 +124,8 @@ def reason(exc: BaseException, password: str | None = None) -> str:
     :param password: the password of the database's URL, if it has one.
     """
     inner = _driver_error(exc)
-    text = str(inner).strip().splitlines()
-    text = text[0] if text else type(inner).__name__
+    lines = str(inner).strip().splitlines()
+    text = lines[0] if lines else type(inner).__name__
     if password:
         # Where a driver quotes a connection string; a long password is
         # hidden wherever it appears, a short one only there, so that

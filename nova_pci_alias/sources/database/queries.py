@@ -67,7 +67,7 @@ class _Settings:
     retry = options.retry_settings()
     deadlines = options.deadlines()
     # The URL parameters this package added, left out of messages.
-    added_parameters = frozenset()
+    added_parameters: frozenset[str] = frozenset()
 
 
 @enginefacade.transaction_context_provider
