@@ -31,6 +31,7 @@ import collections.abc
 import copy
 import json
 import types
+import typing
 
 import fastjsonschema
 import jsonschema
@@ -38,6 +39,9 @@ from oslo_utils import strutils
 
 from nova_pci_alias import bounds
 from nova_pci_alias import exception
+
+if typing.TYPE_CHECKING:
+    import jsonschema.protocols
 
 #: The NUMA affinity policies an alias or a flavor may ask for.
 NUMA_POLICIES = ('required', 'legacy', 'preferred', 'socket')
@@ -52,7 +56,7 @@ _HEX4 = {'type': 'string', 'pattern': '^[0-9a-fA-F]{4}$',
 #: The JSON schema of one alias entry (JSON Schema draft 7).  ``minLength``
 #: and ``maxLength`` on the IDs refuse a trailing newline, which a ``$`` in
 #: the pattern alone would let through.
-ALIAS_ENTRY_SCHEMA = types.MappingProxyType({
+ALIAS_ENTRY_SCHEMA: typing.Mapping[str, typing.Any] = types.MappingProxyType({
     '$schema': 'http://json-schema.org/draft-07/schema#',
     'type': 'object',
     'additionalProperties': False,
@@ -69,6 +73,13 @@ ALIAS_ENTRY_SCHEMA = types.MappingProxyType({
         'live_migratable': {'type': 'string'},
     },
 })
+
+#: The keys an alias entry may have, in the order of the schema.  Every other
+#: list of fields (the database columns, the tools' help) is derived from it.
+ENTRY_FIELDS: tuple[str, ...] = tuple(ALIAS_ENTRY_SCHEMA['properties'])
+
+#: An alias entry as a source yields it: a mapping, or the JSON text of one.
+Definition = typing.Mapping[str, typing.Any] | str | bytes | bytearray
 
 # Built once per process: building a validator is most of the cost of
 # validating a small object.  jsonschema's validator is the reference and
@@ -110,23 +121,24 @@ class AliasTable(collections.abc.Mapping):
 
     __slots__ = ('_aliases', 'entries')
 
-    def __init__(self, aliases, entries):
+    def __init__(self, aliases: typing.Mapping[str, Alias],
+                 entries: tuple[typing.Mapping[str, str], ...]) -> None:
         self._aliases = aliases
         self.entries = entries
 
-    def __getitem__(self, name):
+    def __getitem__(self, name: str) -> Alias:
         return self._aliases[name]
 
-    def __contains__(self, name):
+    def __contains__(self, name: object) -> bool:
         return name in self._aliases
 
-    def __iter__(self):
+    def __iter__(self) -> typing.Iterator[str]:
         return iter(self._aliases)
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self._aliases)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return 'AliasTable(%r)' % (self._aliases,)
 
 
@@ -134,7 +146,7 @@ def _reject_constant(name):
     raise ValueError('%s is not valid JSON' % name)
 
 
-def strict_json_loads(text):
+def strict_json_loads(text: str | bytes | bytearray) -> typing.Any:
     """Parse JSON text, refusing ``NaN`` and ``Infinity``.
 
     :raises ValueError: not strict JSON (including undecodable bytes).
@@ -143,7 +155,8 @@ def strict_json_loads(text):
     return json.loads(text, parse_constant=_reject_constant)
 
 
-def schema_error(validator, instance):
+def schema_error(validator: 'jsonschema.protocols.Validator',
+                 instance: typing.Any) -> tuple[str, str] | None:
     """Return the most relevant schema error of ``instance``, or None.
 
     :param validator: a :mod:`jsonschema` validator.
@@ -216,7 +229,8 @@ def _read_mapping(definition, position):
                           bounds.type_name(exc)), position) from None
 
 
-def decode_entry(definition, position=None):
+def decode_entry(definition: Definition,
+                 position: int | None = None) -> typing.Any:
     """Return a new dict holding one alias entry, not yet validated.
 
     :param definition: a mapping, or the JSON text of an object (at most
@@ -331,7 +345,8 @@ def _each_definition(definitions):
         position += 1
 
 
-def parse_aliases(definitions, *, pci_in_placement=False):
+def parse_aliases(definitions: typing.Iterable[Definition], *,
+                  pci_in_placement: bool = False) -> AliasTable:
     """Validate alias entries and build the alias table from them.
 
     :param definitions: an iterable of alias entries, in order: each a
@@ -346,7 +361,7 @@ def parse_aliases(definitions, *, pci_in_placement=False):
         entry in order (its ``position`` says which), else for the first
         failed whole-table check.  No table is returned in that case.
     """
-    aliases = {}
+    aliases: dict[str, tuple[str, list[dict[str, typing.Any]]]] = {}
     entries = []
     for position, definition in enumerate(_each_definition(definitions)):
         entry = _load_entry(definition, position)

@@ -10,11 +10,11 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""The alias document: a whole alias list as one JSON document.
+"""The alias document and the ``[pci] alias`` line form of alias entries.
 
-This module is pure: no configuration, no I/O.  The ``remote`` source reads
-alias documents, the alias service and ``nova-pci-alias-manage alias
-export`` write them::
+This module is pure: no configuration, no I/O.  It writes an alias list in
+the two forms it travels in.  The ``remote`` source reads alias documents,
+the alias service and ``nova-pci-alias-manage alias export`` write them::
 
     {"version": 1,
      "aliases": [
@@ -29,12 +29,21 @@ other source's, with :func:`nova_pci_alias.parse_aliases`.
 :func:`encode_document` writes the canonical form: keys sorted, no
 insignificant whitespace, UTF-8, so equal tables give equal bytes (and equal
 ETags).
+
+The line form is what Nova reads: one ``[pci] alias`` value per entry.
+:func:`option_value` writes one value (the oslo.config driver answers Nova
+with them), :func:`nova_conf_lines` a whole ``[pci]`` section
+(``nova-pci-alias-manage alias export --format nova-conf``)::
+
+    [pci]
+    alias = {"name": "gpu", "vendor_id": "10de", "product_id": "1db6"}
 """
 
 import copy
 import hashlib
 import json
 import types
+import typing
 
 import jsonschema
 
@@ -49,7 +58,7 @@ VERSION = 1
 #: of ``aliases`` must be an object; its contents are checked against the
 #: alias entry schema (:data:`nova_pci_alias.alias.ALIAS_ENTRY_SCHEMA`) when
 #: the table is built, where an error can name the entry's position.
-DOCUMENT_SCHEMA = types.MappingProxyType({
+DOCUMENT_SCHEMA: typing.Mapping[str, typing.Any] = types.MappingProxyType({
     '$schema': 'http://json-schema.org/draft-07/schema#',
     'title': 'nova_pci_alias alias document',
     'type': 'object',
@@ -64,7 +73,7 @@ DOCUMENT_SCHEMA = types.MappingProxyType({
 _VALIDATOR = jsonschema.Draft7Validator(copy.deepcopy(dict(DOCUMENT_SCHEMA)))
 
 
-def full_schema():
+def full_schema() -> dict[str, typing.Any]:
     """Return the document schema with the entry schema inlined.
 
     For publishing (the reference documentation, a service's users): the
@@ -110,7 +119,8 @@ def _load(body, origin):
     return document
 
 
-def decode_document(body, origin):
+def decode_document(body: bytes | bytearray | str,
+                    origin: str) -> list[typing.Any]:
     """Return the alias entries of an alias document.
 
     :param body: the document, as bytes (UTF-8) or text, of at most
@@ -142,7 +152,8 @@ def decode_document(body, origin):
     return document['aliases']
 
 
-def encode_document(entries, pretty=False):
+def encode_document(entries: typing.Iterable[typing.Mapping[str, str]],
+                    pretty: bool = False) -> bytes:
     """Return the canonical bytes of the alias document of ``entries``.
 
     :param entries: alias entries (mappings), in order; typically a
@@ -163,6 +174,29 @@ def encode_document(entries, pretty=False):
     return text.encode('utf-8')
 
 
-def etag_of(body):
+def etag_of(body: bytes) -> str:
     """Return a strong ETag (quoted) for document bytes."""
     return '"%s"' % hashlib.sha256(body).hexdigest()
+
+
+def option_value(entry: typing.Mapping[str, str]) -> str:
+    """Return one alias entry as a ``[pci] alias`` value.
+
+    The entry's JSON text, with ``$`` doubled: oslo.config expands
+    ``$name`` in every value it reads, from a file or from a source, and
+    reads ``$$`` as a literal ``$``.
+    """
+    return json.dumps(dict(entry)).replace('$', '$$')
+
+
+def nova_conf_lines(entries: typing.Iterable[typing.Mapping[str, str]]
+                    ) -> bytes:
+    """Return the ``[pci]`` section of a nova.conf holding ``entries``.
+
+    :param entries: alias entries (mappings), in order.
+    :returns: UTF-8 bytes: a ``[pci]`` line, then one ``alias =`` line per
+        entry (:func:`option_value`), each ending with a newline.
+    """
+    lines = ['[pci]'] + ['alias = %s' % option_value(entry)
+                         for entry in entries]
+    return ('\n'.join(lines) + '\n').encode('utf-8')

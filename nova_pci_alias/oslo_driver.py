@@ -60,12 +60,12 @@ from oslo_config import cfg
 from oslo_config import sources as oslo_sources
 from oslo_log import log as logging
 
+from nova_pci_alias import document
 from nova_pci_alias import exception
 from nova_pci_alias import nova_compat
 from nova_pci_alias import opts
 from nova_pci_alias import outage
 from nova_pci_alias import registry
-from nova_pci_alias.sources import config as config_source
 
 LOG = logging.getLogger(__name__)
 
@@ -124,7 +124,7 @@ class AliasConfigurationSource(oslo_sources.ConfigurationSource):
             table = self._guarded_table()
         except exception.NovaPciAliasException as exc:
             raise nova_compat.as_nova_error(exc) from exc.__cause__
-        values = [config_source.option_value(entry)
+        values = [document.option_value(entry)
                   for entry in table.entries]
         location = cfg.LocationInfo(
             cfg.Locations.user,

@@ -50,6 +50,7 @@ from oslo_config import cfg
 from oslo_log import log as logging
 from oslo_serialization import jsonutils
 
+from nova_pci_alias import alias
 from nova_pci_alias.cmd import common
 from nova_pci_alias import document
 from nova_pci_alias import exception
@@ -169,21 +170,10 @@ def _write_bytes(out, body):
         buffer.flush()
 
 
-def nova_conf_lines(entries):
-    """Return ``[pci] alias`` lines for a nova.conf holding ``entries``.
-
-    Each entry is one ``alias =`` line, written by
-    :func:`nova_pci_alias.sources.config.option_value`.
-    """
-    lines = ['[pci]'] + ['alias = %s' % config_source.option_value(entry)
-                         for entry in entries]
-    return ('\n'.join(lines) + '\n').encode('utf-8')
-
-
 def do_alias_export(conf, out):
     entries = queries.get_entries()
     if conf.category.format == 'nova-conf':
-        body = nova_conf_lines(entries)
+        body = document.nova_conf_lines(entries)
     else:
         body = document.encode_document(entries, pretty=True)
     path = conf.category.file
@@ -214,8 +204,10 @@ def _add_parsers(subparsers):
     parser = alias_actions.add_parser(
         'create', help='Add one alias entry, given as a JSON object.')
     parser.add_argument('entry', metavar='JSON',
-                        help='The entry, e.g. \'{"name": "gpu", '
-                             '"vendor_id": "10de", "product_id": "1db6"}\'.')
+                        help='The entry, a JSON object with the keys %s, '
+                             'e.g. \'{"name": "gpu", "vendor_id": "10de", '
+                             '"product_id": "1db6"}\'.'
+                             % ', '.join(alias.ENTRY_FIELDS))
     parser.set_defaults(func=do_alias_create)
 
     parser = alias_actions.add_parser(

@@ -22,11 +22,12 @@ JSON object per value, also accepted under its deprecated name
              "device_type": "type-PF"}
 
 Inside a Nova process the option is already registered by Nova; the source
-then reads Nova's option rather than registering its own.
+then reads Nova's option rather than registering its own.  The line form of
+an entry (its ``$`` doubled) is written by
+:func:`nova_pci_alias.document.option_value`.
 """
 
 from oslo_config import cfg
-from oslo_serialization import jsonutils
 
 from nova_pci_alias import sources
 
@@ -57,16 +58,6 @@ Example::
 
 This option is read by the ``config`` alias source, which is used when
 ``[pci_alias] sources`` names it.""")
-
-
-def option_value(entry):
-    """Return one alias entry as a ``[pci] alias`` value.
-
-    The entry's JSON text, with ``$`` doubled: oslo.config expands
-    ``$name`` in every value it reads, from a file or from a source, and
-    reads ``$$`` as a literal ``$``.
-    """
-    return jsonutils.dumps(dict(entry)).replace('$', '$$')
 
 
 class ConfigSource(sources.AliasSource):

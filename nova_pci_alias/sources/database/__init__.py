@@ -28,16 +28,20 @@ The package is laid out one idea per module:
     the ``[pci_alias_database]`` options: oslo.db's database options in a
     group of their own, with short retry defaults.
 ``models``
-    the SQLAlchemy models: one row per alias entry, and a one-row revision
+    the SQLAlchemy models: one row per alias entry, a column per field of
+    the alias entry schema (derived from it), and a one-row revision
     counter that every write bumps (the source's change token).
 ``migrations/`` and ``migration``
     the alembic migrations shipped in the package, and the functions that
     run them (``nova-pci-alias-manage db sync``).
 ``validation``
     pure checks of a whole alias table before it is written.
-``api``
+``queries``
     the data access functions, on an enginefacade transaction context of
     this package's own.
+``errors``
+    what oslo.db, SQLAlchemy and the drivers raise, as the package's
+    errors; the filter that keeps oslo.db from logging them again.
 ``source``
     :class:`~nova_pci_alias.sources.database.source.DatabaseSource`, the
     plugin the registry loads.

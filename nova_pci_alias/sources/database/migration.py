@@ -18,8 +18,10 @@ in a table of its own, ``pci_alias_version``, so the alias tables may share
 a database with another alembic-managed schema (Nova's API database, say)
 without either one seeing the other's version.
 
-To write a new migration, change the models, then let alembic compare them
-with a database at the current head, from a scratch directory::
+To write a new migration, change the models (a new field of the alias
+entry schema changes them by itself: its column is derived from the
+schema), then let alembic compare them with a database at the current
+head, from a scratch directory::
 
     $ printf '[alembic]\nscript_location = %s\n' \
         nova_pci_alias.sources.database:migrations > alembic.ini

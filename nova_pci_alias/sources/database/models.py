@@ -26,18 +26,66 @@ Two tables:
     a single row (``id`` 1) whose ``revision`` every write increments in the
     same transaction: the source's change token.
 
-The schema itself is created by the alembic migrations in ``migrations/``;
-these models must agree with them (a test checks it).
+The entry columns are derived from the alias entry schema
+(:data:`nova_pci_alias.alias.ALIAS_ENTRY_SCHEMA`), one per property, by
+:func:`column_of`: a field added to the schema gets its column here without
+a word.  The schema itself is created by the alembic migrations in
+``migrations/``, which are written by hand; these models must agree with
+them, and a test compares the two on every backend, so a field added
+without its migration fails that test.
 """
 
-from oslo_db.sqlalchemy import models as oslo_models
+from oslo_utils import timeutils
 import sqlalchemy as sa
 from sqlalchemy import orm
 
-#: The entry fields, in the order of the columns that hold them.
-ENTRY_FIELDS = ('name', 'vendor_id', 'product_id', 'device_type',
-                'numa_policy', 'capability_type', 'resource_class',
-                'traits', 'live_migratable')
+from nova_pci_alias import alias
+
+#: The shortest string column of an entry field: room for the values of a
+#: short enumeration or a four-digit ID, and for a longer one later.
+SHORT_STRING = 16
+
+# The values a field is stored as when they differ from what the schema
+# accepts: normalised by alias.parse_aliases before any write.
+_STORED_VALUES = {'live_migratable': ('true', 'false')}
+
+
+def column_of(field, rule, required=False):
+    """Return the column of one entry field, or None if none fits.
+
+    :param field: the field's name, also the column's.
+    :param rule: the field's JSON schema.
+    :param required: whether the schema requires the field (NOT NULL).
+    :returns: a :class:`sqlalchemy.Column`: a string of
+        :data:`SHORT_STRING` characters, or of the longest value the
+        schema allows (``maxLength``, the longest ``enum`` value), or a
+        ``TEXT`` when the schema sets no bound.  None for a field that is
+        not a string: the table cannot hold it, and a test says so.
+    """
+    if rule.get('type') != 'string':
+        return None
+    values = _STORED_VALUES.get(field, rule.get('enum'))
+    longest = (max(len(value) for value in values) if values
+               else rule.get('maxLength'))
+    kind = sa.Text() if longest is None else sa.String(
+        max(longest, SHORT_STRING))
+    return sa.Column(field, kind, nullable=not required)
+
+
+def _entry_columns():
+    schema = alias.ALIAS_ENTRY_SCHEMA
+    required = set(schema['required'])
+    columns = (column_of(field, rule, field in required)
+               for field, rule in schema['properties'].items())
+    return [column for column in columns if column is not None]
+
+
+_FIELD_COLUMNS = _entry_columns()
+
+#: The entry fields that have a column, in the order of the schema (and of
+#: the columns).  Every field of the schema should be one of them; the
+#: queries refuse to store an entry holding any other key.
+ENTRY_FIELDS = tuple(column.name for column in _FIELD_COLUMNS)
 
 #: The id of the one row of ``pci_alias_revision``.
 REVISION_ROW_ID = 1
@@ -67,28 +115,24 @@ class Base(orm.DeclarativeBase):
     """The declarative base of the alias database models."""
 
 
-class AliasEntry(oslo_models.TimestampMixin, Base):
+#: ``pci_alias_entries``, the entry columns derived from the schema.
+entries_table = sa.Table(
+    'pci_alias_entries', Base.metadata,
+    sa.Column('created_at', sa.DateTime, default=lambda: timeutils.utcnow()),
+    sa.Column('updated_at', sa.DateTime,
+              onupdate=lambda: timeutils.utcnow()),
+    sa.Column('id', sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column('position', sa.Integer, nullable=False),
+    *_FIELD_COLUMNS,
+    sa.UniqueConstraint('position', name='uniq_pci_alias_entries0position'),
+    sa.Index('pci_alias_entries_name_idx', 'name'),
+    **_TABLE_ARGS)
+
+
+class AliasEntry(Base):
     """One alias entry: one spec of an alias."""
 
-    __tablename__ = 'pci_alias_entries'
-    __table_args__ = (
-        sa.UniqueConstraint('position',
-                            name='uniq_pci_alias_entries0position'),
-        sa.Index('pci_alias_entries_name_idx', 'name'),
-        _TABLE_ARGS,
-    )
-
-    id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
-    position = sa.Column(sa.Integer, nullable=False)
-    name = sa.Column(sa.String(256), nullable=False)
-    vendor_id = sa.Column(sa.String(16))
-    product_id = sa.Column(sa.String(16))
-    device_type = sa.Column(sa.String(16))
-    numa_policy = sa.Column(sa.String(16))
-    capability_type = sa.Column(sa.String(16))
-    resource_class = sa.Column(sa.Text)
-    traits = sa.Column(sa.Text)
-    live_migratable = sa.Column(sa.String(16))
+    __table__ = entries_table
 
     def to_entry(self):
         """Return the alias entry of this row: a dict without NULL fields."""

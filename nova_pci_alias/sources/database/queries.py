@@ -26,44 +26,35 @@ when the connection drops or a deadlock is detected, within the bounds of
 (``connect_timeout``, ``statement_timeout``, ``sqlite_busy_timeout``): a
 server that did not answer in time would make every attempt wait for the
 whole deadline again.  Database errors leave this module as the package's
-own errors, naming the database with its password masked:
-
-* :class:`~nova_pci_alias.exception.AliasSourceNotReady` when the schema is
-  missing or older than this package's (run
-  ``nova-pci-alias-manage db sync``);
-* :class:`~nova_pci_alias.exception.AliasSourceError` for any other
-  database failure, such as a server that cannot be reached, or that did
-  not answer within a deadline (the error names the option).
-
-oslo.db logs these failures too, at WARNING or ERROR with a traceback, on
-every attempt; during an outage that would repeat at every refresh.  While
-one of these functions runs, those records are dropped: the error raised
-says what failed, and the registry logs it once per outage.
+own errors (:mod:`~nova_pci_alias.sources.database.errors`), naming the
+database with its password masked; the schema missing or older than this
+package's is :class:`~nova_pci_alias.exception.AliasSourceNotReady` (run
+``nova-pci-alias-manage db sync``).
 
 Writes bump the revision counter and validate the whole resulting alias
 table in the same transaction, so the database never holds a table that
 fails to load, and readers see a new revision exactly when entries changed.
+An entry is stored field by field, one column each
+(:data:`~nova_pci_alias.sources.database.models.ENTRY_FIELDS`): a write
+holding a key without a column is refused whole, never stored without it.
 """
 
 import functools
-import logging
-import sys
-import threading
 
 from oslo_db import api as oslo_db_api
-from oslo_db import exception as db_exc
 from oslo_db.sqlalchemy import enginefacade
 from oslo_utils import timeutils
 import sqlalchemy as sa
-from sqlalchemy import exc as sa_exc
 
+from nova_pci_alias import bounds
 from nova_pci_alias import exception
+from nova_pci_alias.sources.database import errors
 from nova_pci_alias.sources.database import models
 from nova_pci_alias.sources.database import options
 from nova_pci_alias.sources.database import validation
 
 #: The source name used in the errors raised here.
-SOURCE_NAME = 'database'
+SOURCE_NAME = errors.SOURCE_NAME
 
 #: The transaction context of the alias database.
 context_manager = enginefacade.transaction_context()
@@ -76,26 +67,7 @@ class _Settings:
     retry = options.retry_settings()
     deadlines = options.deadlines()
     # The URL parameters this package added, left out of messages.
-    added_parameters = frozenset()
-
-
-_running = threading.local()
-
-# The oslo.db loggers that report, on their own, the failures raised here.
-_OSLO_DB_LOGGERS = ('oslo_db.api', 'oslo_db.sqlalchemy.engines',
-                    'oslo_db.sqlalchemy.exc_filters')
-
-
-class _DropWhileRunning(logging.Filter):
-    """Drop oslo.db's warnings and errors about this module's own calls."""
-
-    def filter(self, record):
-        return not (getattr(_running, 'depth', 0)
-                    and record.levelno >= logging.WARNING)
-
-
-for _name in _OSLO_DB_LOGGERS:
-    logging.getLogger(_name).addFilter(_DropWhileRunning())
+    added_parameters: frozenset[str] = frozenset()
 
 
 @enginefacade.transaction_context_provider
@@ -106,12 +78,15 @@ class _Context:
 def configure(conf):
     """Set the alias database up from ``[pci_alias_database]``.
 
-    Registers the options, and configures :data:`context_manager` unless it
-    is already connected to a database.
+    Registers the options, configures :data:`context_manager` unless it
+    is already connected to a database, and installs the filter that keeps
+    oslo.db from logging the failures this module raises
+    (:func:`~nova_pci_alias.sources.database.errors.install_log_filter`).
 
     :param conf: a :class:`oslo_config.cfg.ConfigOpts`.
     """
     options.register_opts(conf)
+    errors.install_log_filter()
     _Settings.url = conf[options.GROUP].connection
     _Settings.retry = options.retry_settings(conf)
     if not context_manager.is_started:
@@ -154,22 +129,9 @@ def database_location():
     return url.render_as_string(hide_password=True)
 
 
-def _reason(exc):
-    """The first line of what the driver said, without any password."""
-    inner = _driver_error(exc)
-    text = str(inner).strip().splitlines()
-    text = text[0] if text else type(inner).__name__
+def _password():
     url = _url()
-    if url is not None and url.password:
-        password = str(url.password)
-        # Where a driver quotes a connection string; a long password is
-        # hidden wherever it appears, a short one only there, so that
-        # masking never garbles the rest of the message.
-        for quoted in (':%s@' % password, 'password=%s' % password):
-            text = text.replace(quoted, quoted.replace(password, '***'))
-        if len(password) >= 6:
-            text = text.replace(password, '***')
-    return text
+    return str(url.password) if url is not None and url.password else None
 
 
 def _schema_missing():
@@ -183,142 +145,28 @@ def _schema_missing():
                 _Context()) as connection:
             inspector = sa.inspect(connection)
             return not all(inspector.has_table(table) for table in (
-                models.VERSION_TABLE, models.AliasEntry.__tablename__,
+                models.VERSION_TABLE, models.entries_table.name,
                 models.AliasRevision.__tablename__))
     except Exception:
         return False
 
 
-def _lost_connection(exc):
-    """Return True if ``exc`` says the database cannot be reached.
-
-    oslo.db recognises MySQL's connection failures, but not PostgreSQL's
-    as libpq 14 and later word them ("connection to server at ...
-    failed"); those are the errors psycopg2 raises without a SQLSTATE.
-    """
-    if isinstance(exc, db_exc.DBConnectionError):
-        return True
-    inner = getattr(exc, 'inner_exception', None) or exc
-    return (isinstance(inner, sa_exc.OperationalError)
-            and getattr(inner.orig, 'pgcode', 'unknown') is None)
-
-
-# What the drivers say when a deadline passed, besides the timeouts that
-# Python's sockets raise (PyMySQL).
-_PG_CONNECT_TIMEOUT = 'timeout expired'
-_PG_QUERY_CANCELED = '57014'
-_PYMYSQL_CONNECT_FAILED = 2003
-_SQLITE_LOCKED = 'database is locked'
-
-
-def _driver_error(exc):
-    inner = getattr(exc, 'inner_exception', None) or exc
-    return getattr(inner, 'orig', None) or inner
-
-
-def _chained(exc):
-    seen = set()
-    while exc is not None and id(exc) not in seen:
-        seen.add(id(exc))
-        yield exc
-        exc = exc.__cause__ or exc.__context__
-
-
-def _deadline_passed(exc):
-    """Return the name of the deadline option that ``exc`` ran into, or None.
-
-    MySQL (PyMySQL): the socket's timeout, raised inside the driver's error;
-    while connecting, ``connect_timeout``, else ``statement_timeout`` (the
-    read and write timeouts).  PostgreSQL: libpq's start-up timeout, the
-    server's cancellation, or the client-side deadline.  SQLite: the busy
-    timeout.
-    """
-    from_driver = _driver_error(exc)
-    text = str(from_driver)
-    if getattr(from_driver, 'pgcode', None) == _PG_QUERY_CANCELED:
-        return 'statement_timeout'
-    watchdog = sys.modules.get(__package__ + '.deadline')
-    if watchdog is not None and isinstance(from_driver,
-                                           watchdog.DeadlinePassed):
-        return 'statement_timeout'
-    if _PG_CONNECT_TIMEOUT in text and getattr(
-            from_driver, 'pgcode', 'unknown') is None:
-        return 'connect_timeout'
-    if _SQLITE_LOCKED in text:
-        return 'sqlite_busy_timeout'
-    if any(isinstance(link, TimeoutError)
-           for link in _chained(from_driver)):
-        args = getattr(from_driver, 'args', ())
-        if args and args[0] == _PYMYSQL_CONNECT_FAILED:
-            return 'connect_timeout'
-        return 'statement_timeout'
-    return None
-
-
-def _deadline_error(exc, option):
-    seconds = _Settings.deadlines[option]
-    if option == 'sqlite_busy_timeout':
-        reason = ('%s is locked by another process; gave up waiting for '
-                  'it ([pci_alias_database] sqlite_busy_timeout = %d '
-                  'seconds): %s' % (database_location(), seconds,
-                                    _reason(exc)))
-    else:
-        reason = ('no answer from %s within %d seconds ([pci_alias_database] '
-                  '%s): %s' % (database_location(), seconds, option,
-                               _reason(exc)))
-    return exception.AliasSourceError(source=SOURCE_NAME, reason=reason)
-
-
-def _worth_retrying(exc):
-    """Retry a lost connection, unless a deadline passed.
-
-    A server that did not answer in time would most likely make the
-    caller wait the whole deadline again.
-    """
-    return _lost_connection(exc) and _deadline_passed(exc) is None
-
-
-def _not_ready(reason):
-    return exception.AliasSourceNotReady(
-        source=SOURCE_NAME,
-        reason='%s %s; run "nova-pci-alias-manage db sync"' % (
-            database_location(), reason))
+def _not_ready(why):
+    return errors.not_ready(database_location(), why)
 
 
 def _translate_errors(func):
     """Turn database errors into the package's errors, naming the URL."""
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
-        _running.depth = getattr(_running, 'depth', 0) + 1
-        try:
-            return func(*args, **kwargs)
-        except (ImportError, sa_exc.NoSuchModuleError) as exc:
-            raise exception.AliasSourceError(
-                source=SOURCE_NAME, reason='%s: the database driver of this '
-                'URL is not installed (%s); install it, e.g. PyMySQL for '
-                'mysql+pymysql or psycopg2 for postgresql+psycopg2' % (
-                    database_location(), _reason(exc))) from None
-        except db_exc.DBNonExistentTable:
-            raise _not_ready('has no PCI alias tables') from None
-        except (db_exc.DBError, sa_exc.SQLAlchemyError) as exc:
-            deadline = _deadline_passed(exc)
-            if deadline is not None:
-                raise _deadline_error(exc, deadline) from None
-            if _lost_connection(exc):
-                raise exception.AliasSourceError(
-                    source=SOURCE_NAME, reason='cannot connect to %s: %s' % (
-                        database_location(), _reason(exc))) from None
-            if _schema_missing():
-                raise _not_ready('has no PCI alias tables') from None
-            raise exception.AliasSourceError(
-                source=SOURCE_NAME, reason='%s: %s' % (
-                    database_location(), _reason(exc))) from None
-        except db_exc.CantStartEngineError as exc:
-            raise exception.AliasSourceError(
-                source=SOURCE_NAME, reason='%s: %s' % (
-                    database_location(), _reason(exc))) from None
-        finally:
-            _running.depth -= 1
+        with errors.quiet_oslo_db():
+            try:
+                return func(*args, **kwargs)
+            except errors.DATABASE_ERRORS as exc:
+                raise errors.translate(
+                    exc, database_location(), password=_password(),
+                    deadlines=_Settings.deadlines,
+                    schema_missing=_schema_missing) from None
     return wrapper
 
 
@@ -327,7 +175,7 @@ def _retrying(func):
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         return oslo_db_api.wrap_db_retry(
-            exception_checker=_worth_retrying, **_Settings.retry)(func)(
+            exception_checker=errors.worth_retrying, **_Settings.retry)(func)(
                 *args, **kwargs)
     return wrapper
 
@@ -492,7 +340,26 @@ def _begin_write(connection):
     return _select_entries(connection)
 
 
+def _refuse_unstorable(entries):
+    """Refuse entries holding a key that the table has no column for.
+
+    Every field of the entry schema has a column (a test checks it): this
+    stops an entry from losing a field it was validated with, should one
+    ever lack its column.
+    """
+    for entry in entries:
+        for key in entry:
+            if key not in models.ENTRY_FIELDS:
+                raise exception.AliasSourceError(
+                    source=SOURCE_NAME, reason='%s cannot store the alias '
+                    'entry key %s: the table %s has no column for it; '
+                    'nothing was written' % (
+                        database_location(), bounds.shown(key),
+                        models.entries_table.name))
+
+
 def _insert(connection, entries, first_position):
+    _refuse_unstorable(entries)
     if not entries:
         return
     now = timeutils.utcnow()

@@ -13,8 +13,11 @@
 """Tests of the alias document format."""
 
 import json
+import os
 
+import fixtures
 import jsonschema
+from oslo_config import cfg
 from oslotest import base
 
 import nova_pci_alias
@@ -158,3 +161,49 @@ class TestFullSchema(base.BaseTestCase):
         body = document.encode_document([entry('a', device_type='type-VF')])
         self.assertIsNone(jsonschema.validate(json.loads(body),
                                               document.full_schema()))
+
+
+class TestLineForm(base.BaseTestCase):
+
+    def read_back(self, lines):
+        """The ``[pci] alias`` values oslo.config reads from ``lines``."""
+        path = os.path.join(self.useFixture(fixtures.TempDir()).path,
+                            'nova.conf')
+        with open(path, 'wb') as f:
+            f.write(lines)
+        conf = cfg.ConfigOpts()
+        conf.register_opt(cfg.MultiStrOpt('alias', default=[]), group='pci')
+        conf([], default_config_files=[path], default_config_dirs=[])
+        return conf.pci.alias
+
+    def test_value_is_the_entry_as_json_in_its_order(self):
+        self.assertEqual(
+            '{"name": "a", "vendor_id": "10de", "product_id": "1db6"}',
+            document.option_value(entry('a')))
+
+    def test_value_doubles_a_dollar_sign(self):
+        self.assertEqual('{"name": "a$$HOME$$"}',
+                         document.option_value({'name': 'a$HOME$'}))
+
+    def test_value_is_ascii(self):
+        self.assertEqual('{"name": "caf\\u00e9"}',
+                         document.option_value({'name': 'caf\u00e9'}))
+
+    def test_section_has_one_line_per_entry(self):
+        self.assertEqual(
+            b'[pci]\n'
+            b'alias = {"name": "a", "vendor_id": "10de", '
+            b'"product_id": "1db6"}\n'
+            b'alias = {"name": "b", "vendor_id": "10de", '
+            b'"product_id": "0002"}\n',
+            document.nova_conf_lines([entry('a'), entry('b', '0002')]))
+
+    def test_section_of_no_entries(self):
+        self.assertEqual(b'[pci]\n', document.nova_conf_lines([]))
+
+    def test_oslo_config_reads_the_entries_back(self):
+        entries = [entry('gpu$HOME'), entry('caf\u00e9', '0002'),
+                   entry('${x}', '0003', traits='A,B')]
+        self.assertEqual(entries, [
+            json.loads(value) for value in
+            self.read_back(document.nova_conf_lines(entries))])

@@ -18,6 +18,7 @@ import fixtures
 from oslo_config import cfg
 from oslotest import base
 
+from nova_pci_alias import alias
 from nova_pci_alias.sources import config as config_source
 
 ALIAS_A = '{"name": "a", "vendor_id": "10de", "product_id": "1db6"}'
@@ -72,3 +73,9 @@ class TestConfigSource(base.BaseTestCase):
                          [(group, [o.name for o in group_opts])
                           for group, group_opts
                           in config_source.ConfigSource.list_opts()])
+
+    def test_help_names_every_field_of_the_schema(self):
+        # Written by hand, as each key has its own rule: a field added to
+        # the schema must be described here too.
+        for field in alias.ENTRY_FIELDS:
+            self.assertIn('``%s``' % field, config_source.alias_opt.help)

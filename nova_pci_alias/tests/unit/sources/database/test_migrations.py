@@ -16,6 +16,7 @@
 from oslo_db.sqlalchemy import test_migrations
 import sqlalchemy as sa
 
+from nova_pci_alias import alias
 from nova_pci_alias.sources.database import migration
 from nova_pci_alias.sources.database import models
 from nova_pci_alias.tests.unit.sources.database import base
@@ -44,6 +45,15 @@ class TestUpgrade(base.DatabaseTestCase):
             {'pci_alias_entries', 'pci_alias_revision',
              migration.VERSION_TABLE},
             set(sa.inspect(self.engine).get_table_names()))
+
+    def test_upgrade_creates_a_column_per_entry_field(self):
+        # Read from the database, not from the models: a field added to the
+        # schema without its migration fails here.
+        migration.upgrade(self.engine)
+        columns = [c['name'] for c in sa.inspect(self.engine).get_columns(
+            'pci_alias_entries')]
+        self.assertEqual([], [field for field in alias.ENTRY_FIELDS
+                              if field not in columns])
 
     def test_revision_counter_starts_at_zero(self):
         migration.upgrade(self.engine)

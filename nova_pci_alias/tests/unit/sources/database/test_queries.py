@@ -168,6 +168,35 @@ class TestWrites(base.DatabaseTestCase):
             [entry('a'), entry('a', device_type='type-PF')], 'test')
         self.assertEqual([1], [position for position, _ in exc.errors])
 
+    def test_create_refuses_a_key_without_a_column(self):
+        self.useFixture(_NoColumnFor('traits'))
+        exc = self.assertRaises(exception.AliasSourceError,
+                                queries.create_entry, entry('a', traits='T'))
+        self.assertIn("cannot store the alias entry key 'traits'", str(exc))
+
+    def test_refused_key_writes_nothing(self):
+        queries.create_entry(entry('a'))
+        self.useFixture(_NoColumnFor('traits'))
+        self.assertRaises(exception.AliasSourceError,
+                          queries.create_entry, entry('b', traits='T'))
+        self.assertEqual(([entry('a')], 1),
+                         (queries.get_entries(), queries.get_revision()))
+
+    def test_import_refuses_a_key_without_a_column(self):
+        queries.import_entries([entry('a')], 'test')
+        self.useFixture(_NoColumnFor('traits'))
+        exc = self.assertRaises(
+            exception.AliasSourceError, queries.import_entries,
+            [entry('b'), entry('c', traits='T')], 'test', replace=True)
+        self.assertIn("key 'traits'", str(exc))
+        self.assertEqual(([entry('a')], 1),
+                         (queries.get_entries(), queries.get_revision()))
+
+    def test_entries_without_the_key_are_still_stored(self):
+        self.useFixture(_NoColumnFor('traits'))
+        queries.create_entry(entry('a'))
+        self.assertEqual([entry('a')], queries.get_entries())
+
 
 class TestSchemaState(base.DatabaseTestCase):
 
@@ -217,6 +246,22 @@ class _OlderRevision(base.fixtures.Fixture):
         self.useFixture(base.fixtures.MonkeyPatch(
             'nova_pci_alias.sources.database.models.SCHEMA_HEAD',
             revisions[-1]))
+
+
+class _NoColumnFor(base.fixtures.Fixture):
+    """Make one field of the entry schema a field the table does not hold.
+
+    As if the schema had gained a field that the models give no column.
+    """
+
+    def __init__(self, field):
+        self.field = field
+
+    def _setUp(self):
+        from nova_pci_alias.sources.database import models
+        self.useFixture(base.fixtures.MonkeyPatch(
+            'nova_pci_alias.sources.database.models.ENTRY_FIELDS',
+            tuple(f for f in models.ENTRY_FIELDS if f != self.field)))
 
 
 class TestReadsMySQL(TestReads):
