@@ -165,6 +165,32 @@ class TestSystemExit(CliTestCase):
         self.assertEqual(2, self.run_cli()[0])
 
 
+class TestImports(CliTestCase):
+    """``translate`` imports only what it needs (tools/bench_cli.py).
+
+    In a process of its own, since this one has imported everything.
+    """
+
+    # Modules that other commands, other sources or a failure need.
+    NOT_NEEDED = ('alembic', 'jsonschema', 'keystoneauth1',
+                  'nova_pci_alias.service.app', 'oslo_utils.strutils',
+                  'sqlalchemy', 'webob')
+
+    def test_translate_on_the_config_source(self):
+        code = (
+            'import sys\n'
+            'from nova_pci_alias.cmd import alias\n'
+            'code = alias.main(sys.argv[1:])\n'
+            'print(code, sorted(m for m in %r if m in sys.modules))\n'
+            % (self.NOT_NEEDED,))
+        result = subprocess.run(
+            [sys.executable, '-c', code, '--config-file', self.write(GOOD),
+             'translate', 'gpu:1'], capture_output=True, text=True,
+            timeout=60)
+        self.assertEqual('0 []', result.stdout.splitlines()[-1],
+                         result.stderr)
+
+
 class TestHelpAndVersion(scripts.HelpAndVersionTests, base.BaseTestCase):
 
     SCRIPT = 'nova-pci-alias'
