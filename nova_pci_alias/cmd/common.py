@@ -131,9 +131,10 @@ class Command:
 
     def epilog(self):
         """The exit codes paragraph of ``--help``."""
-        return 'Exit codes: %s. Errors are one line each on standard ' \
-            'error.' % '; '.join('%d %s' % (code, EXIT_CODES[code])
-                                 for code in self.exit_codes)
+        codes = '; '.join('%d %s' % (code, EXIT_CODES[code])
+                          for code in self.exit_codes)
+        return ('Exit codes: %s. Errors are one line each on standard '
+                'error.' % codes)
 
 
 def version():

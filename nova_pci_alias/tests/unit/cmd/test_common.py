@@ -12,6 +12,7 @@
 
 """Tests of the command runner and the exit code table."""
 
+import importlib.metadata
 import io
 import os
 import re
@@ -122,6 +123,19 @@ class TestHelp(base.BaseTestCase):
             'Exit codes: 0 success; 2 a usage or configuration error; '
             '130 interrupted (SIGINT, Ctrl-C). Errors are one line each on '
             'standard error.', command(None).epilog())
+
+
+class TestVersion(base.BaseTestCase):
+
+    def test_installed(self):
+        self.assertEqual(importlib.metadata.version('nova_pci_alias'),
+                         common.version())
+
+    def test_not_installed(self):
+        self.useFixture(fixtures.MockPatch(
+            'importlib.metadata.version',
+            side_effect=importlib.metadata.PackageNotFoundError('x')))
+        self.assertEqual('unknown (not installed)', common.version())
 
 
 class TestExitCodeTable(base.BaseTestCase):
