@@ -29,13 +29,12 @@ a name are OR-ed: their specs are kept in order.
 import collections
 import collections.abc
 import copy
+import functools
 import json
 import types
 import typing
 
 import fastjsonschema
-import jsonschema
-from oslo_utils import strutils
 
 from nova_pci_alias import bounds
 from nova_pci_alias import exception
@@ -85,10 +84,17 @@ Definition = typing.Mapping[str, typing.Any] | str | bytes | bytearray
 # validating a small object.  jsonschema's validator is the reference and
 # words every error; fastjsonschema compiles the same schema to Python code
 # that checks a valid entry some twenty times faster, so it goes first and
-# jsonschema only looks at the entries it refuses.
-_VALIDATOR = jsonschema.Draft7Validator(
-    copy.deepcopy(dict(ALIAS_ENTRY_SCHEMA)))
+# jsonschema only looks at the entries it refuses.  jsonschema (and
+# oslo.utils' strutils, for live_migratable) are imported when first
+# needed: importing them costs a command-line tool more than its work.
 _FAST_CHECK = fastjsonschema.compile(copy.deepcopy(dict(ALIAS_ENTRY_SCHEMA)))
+
+
+@functools.cache
+def _validator():
+    import jsonschema
+    return jsonschema.Draft7Validator(copy.deepcopy(dict(ALIAS_ENTRY_SCHEMA)))
+
 
 _MULTIPLE_SPECS_MSG = (
     'The PCI alias(es) %s have multiple specs but '
@@ -163,6 +169,7 @@ def schema_error(validator: 'jsonschema.protocols.Validator',
     :returns: ``(message, path)``, where ``path`` is the ``/``-joined
         location of the offending value ('' for the instance itself).
     """
+    import jsonschema
     error = jsonschema.exceptions.best_match(validator.iter_errors(instance))
     if error is None:
         return None
@@ -176,7 +183,7 @@ def _entry_schema_error(entry):
         return None
     except fastjsonschema.JsonSchemaException:
         # jsonschema decides, and words the error as Nova does.
-        return schema_error(_VALIDATOR, entry)
+        return schema_error(_validator(), entry)
 
 
 def _invalid(reason, position=None):
@@ -297,6 +304,7 @@ def _load_entry(definition, position):
     live_migratable = entry.get('live_migratable')
     if live_migratable is not None:
         try:
+            from oslo_utils import strutils
             flag = strutils.bool_from_string(live_migratable, strict=True)
         except ValueError as exc:
             raise _invalid('%s (field \'live_migratable\')' % exc, position)

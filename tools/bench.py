@@ -21,9 +21,11 @@ repeats, so that a busy machine inflates it as little as possible.
 Sections: ``core`` (parsing and translation, here), ``database``
 (``bench_database.py``), ``remote`` (``bench_remote.py``), ``registry``
 (``bench_registry.py``: lookups while a source hangs), ``service``
-(``bench_service.py``) and ``nova`` (``bench_nova.py``: the same work beside
-Nova's own functions, where nova is installed, as in ``tox -e bench``); each
-section module has a ``rows(repeat)`` function returning the rows to print.
+(``bench_service.py``), ``cli`` (``bench_cli.py``: ``nova-pci-alias
+translate`` as a whole process) and ``nova`` (``bench_nova.py``: the same
+work beside Nova's own functions, where nova is installed, as in ``tox -e
+bench``); each section module has a ``rows(repeat)`` function returning
+the rows to print.
 """
 
 import argparse
@@ -105,6 +107,7 @@ def print_rows(rows):
 
 def sections():
     """Return ``{name: rows(repeat)}`` for every benchmark section."""
+    import bench_cli
     import bench_database
     import bench_nova
     import bench_registry
@@ -116,6 +119,7 @@ def sections():
         'remote': bench_remote.rows,
         'registry': bench_registry.rows,
         'service': bench_service.rows,
+        'cli': bench_cli.rows,
         'nova': bench_nova.rows,
     }
 
@@ -127,8 +131,8 @@ def main():
     parser.add_argument('--only', action='extend', nargs='+',
                         metavar='SECTION',
                         help='run only these sections (core, database, '
-                             'remote, registry, service, nova); may be '
-                             'given more than once')
+                             'remote, registry, service, cli, nova); may '
+                             'be given more than once')
     args = parser.parse_args()
     all_sections = sections()
     unknown = sorted(set(args.only or ()) - set(all_sections))

@@ -19,14 +19,10 @@ Sub-commands::
     nova-pci-alias [--config-file F] translate SPEC [--affinity-policy P]
     nova-pci-alias [--config-file F] validate [--allow-empty]
 
-Exit codes are those of :mod:`nova_pci_alias.cmd.common`: 0 success; 1 an
-invalid alias definition; 2 a usage or configuration error (for
-``validate``, also: no configuration file was read, or no alias source is
-configured); 3 an alias source that cannot be read or is not installed; 4 a
-bad request (unknown alias name, malformed extra spec, bad NUMA policy); 5
-an alias database without its schema; 7 (``validate``) the configured
-sources give an empty table, unless ``--allow-empty``.  Errors are one line
-on standard error.
+Exit codes: those of :data:`nova_pci_alias.cmd.common.EXIT_CODES`.  For
+``validate``, 2 is also "no configuration file was read, or no alias source
+is configured", and 7 "the configured sources give an empty table" (unless
+``--allow-empty``).
 """
 
 import glob
@@ -34,7 +30,6 @@ import os
 import sys
 
 from oslo_config import cfg
-from oslo_log import log as logging
 from oslo_serialization import jsonutils
 
 from nova_pci_alias import alias
@@ -170,34 +165,37 @@ command_opt = cfg.SubCommandOpt('command', title='Commands',
                                 help='What to do.')
 
 
-def main(argv=None, conf=None, out=None, err=None):
-    """Run the command; return its exit code."""
-    conf = cfg.ConfigOpts() if conf is None else conf
-    out = sys.stdout if out is None else out
-    err = sys.stderr if err is None else err
+def _register(conf):
     conf.register_cli_opt(command_opt)
     opts.register_nova_opts(conf)
-    logging.register_options(conf)
-    try:
-        conf(sys.argv[1:] if argv is None else argv,
-             project='nova', prog=PROG)
-    except cfg.Error as exc:
-        common.report(err, PROG, exc)
-        return common.EXIT_USAGE
-    logging.setup(conf, PROG)
-    try:
-        precheck = getattr(conf.command, 'precheck', None)
-        if precheck is not None:
-            precheck(conf)
-        table = registry_mod.AliasRegistry.from_config(conf).get_table()
-        conf.command.func(conf, table, out, err)
-    except exception.NovaPciAliasException as exc:
-        common.report(err, PROG, exc)
-        return common.exit_code(exc)
-    except cfg.Error as exc:
-        common.report(err, PROG, exc)
-        return common.EXIT_USAGE
-    return common.EXIT_OK
+
+
+def _run(conf, out, err):
+    precheck = getattr(conf.command, 'precheck', None)
+    if precheck is not None:
+        precheck(conf)
+    table = registry_mod.AliasRegistry.from_config(conf).get_table()
+    conf.command.func(conf, table, out, err)
+
+
+COMMAND = common.Command(
+    prog=PROG,
+    description='Inspect the PCI alias table that the configured alias '
+                'sources give, as a Nova service on this node would read '
+                'it: list the aliases, show one, translate a flavor\'s '
+                'pci_passthrough:alias extra spec into PCI requests, or '
+                'validate the whole configuration. It reads nova.conf from '
+                'the usual places unless --config-file is given.',
+    exit_codes=(common.EXIT_OK, common.EXIT_INVALID_ALIAS,
+                common.EXIT_SOURCE, common.EXIT_BAD_REQUEST,
+                common.EXIT_NOT_READY, common.EXIT_EMPTY),
+    register=_register,
+    action=_run)
+
+
+def main(argv=None, conf=None, out=None, err=None):
+    """Run the command; return its exit code (see :func:`common.run`)."""
+    return common.run(COMMAND, argv, conf=conf, out=out, err=err)
 
 
 if __name__ == '__main__':

@@ -32,14 +32,10 @@ validates the whole resulting alias table, as the registry would load it
 (with ``[pci_alias] pci_in_placement``), and bumps the revision counter in
 the same transaction.
 
-Exit codes (those of :mod:`nova_pci_alias.cmd.common`): 0 success; 1 an
-invalid alias or alias document; 2 a usage or
-configuration error (including an import into a non-empty table without
-``--replace``); 3 the database cannot be reached or fails; 4 an unknown
-alias name; 5 the schema is missing or out of date (run ``db sync``); 7 an
-import of no entries without ``--allow-empty``.
-Errors are one line each on standard error, connection URLs with the
-password masked.
+Exit codes: those of :data:`nova_pci_alias.cmd.common.EXIT_CODES`; 2 is
+also an import into a non-empty table without ``--replace``, and 7 an
+import of no entries without ``--allow-empty``.  Connection URLs in errors
+have their password masked.
 """
 
 import logging as py_logging
@@ -47,7 +43,6 @@ import os
 import sys
 
 from oslo_config import cfg
-from oslo_log import log as logging
 from oslo_serialization import jsonutils
 
 from nova_pci_alias import alias
@@ -60,10 +55,6 @@ from nova_pci_alias.sources.database import queries
 from nova_pci_alias.sources.database import validation
 
 PROG = 'nova-pci-alias-manage'
-
-
-class UsageError(Exception):
-    """A command line that cannot be carried out as given."""
 
 
 def _placement(conf):
@@ -123,13 +114,14 @@ def _read_file(path):
         with open(path, 'rb') as f:
             return f.read()
     except OSError as exc:
-        raise UsageError('cannot read %s: %s' % (path, exc.strerror))
+        raise common.UsageError('cannot read %s: %s'
+                                % (path, exc.strerror))
 
 
 def _entries_from_nova_conf(path):
     """The ``[pci] alias`` entries of a nova.conf, read on their own."""
     if not os.path.isfile(path):
-        raise UsageError('cannot read %s: no such file' % path)
+        raise common.UsageError('cannot read %s: no such file' % path)
     nova_conf = cfg.ConfigOpts()
     source = config_source.ConfigSource(nova_conf)
     nova_conf([], project='nova', default_config_files=[path],
@@ -140,8 +132,8 @@ def _entries_from_nova_conf(path):
 def do_alias_import(conf, out):
     command = conf.category
     if (command.file is None) == (command.from_config is None):
-        raise UsageError('alias import needs exactly one of FILE and '
-                         '--from-config NOVA_CONF')
+        raise common.UsageError('alias import needs exactly one of FILE '
+                                'and --from-config NOVA_CONF')
     if command.from_config is not None:
         origin = '[pci] alias of %s' % command.from_config
         entries = _entries_from_nova_conf(command.from_config)
@@ -184,7 +176,8 @@ def do_alias_export(conf, out):
         with open(path, 'wb') as f:
             f.write(body)
     except OSError as exc:
-        raise UsageError('cannot write %s: %s' % (path, exc.strerror))
+        raise common.UsageError('cannot write %s: %s'
+                                % (path, exc.strerror))
 
 
 def _add_parsers(subparsers):
@@ -269,42 +262,40 @@ category_opt = cfg.SubCommandOpt('category', title='Commands',
                                  help='What to manage.')
 
 
-def main(argv=None, conf=None, out=None, err=None):
-    """Run the command; return its exit code."""
-    conf = cfg.ConfigOpts() if conf is None else conf
-    out = sys.stdout if out is None else out
-    err = sys.stderr if err is None else err
+def _register(conf):
     conf.register_cli_opt(category_opt)
     opts.register_opts(conf)
     opts.register_nova_opts(conf)
-    logging.register_options(conf)
-    try:
-        conf(sys.argv[1:] if argv is None else argv, project='nova',
-             prog=PROG)
-    except cfg.Error as exc:
-        common.report(err, PROG, exc)
-        return common.EXIT_USAGE
-    logging.setup(conf, PROG)
+
+
+def _run(conf, out, err):
     if not conf.debug:
         # alembic says which dialect it uses and which migrations it runs:
-        # the one-line result below says all a user needs.
+        # the one-line result of each command says all a user needs.
         py_logging.getLogger('alembic').setLevel(py_logging.WARNING)
-    try:
-        queries.configure(conf)
-        conf.category.func(conf, out)
-    except exception.PciInvalidAliasEntries as exc:
-        origin = exc.kwargs.get('origin')
-        for position, error in exc.errors:
-            common.report(err, PROG, '%s: %s' % (
-                origin, exception.describe_entry_error(position, error)))
-        return common.EXIT_INVALID_ALIAS
-    except exception.NovaPciAliasException as exc:
-        common.report(err, PROG, exc)
-        return common.exit_code(exc)
-    except (UsageError, cfg.Error) as exc:
-        common.report(err, PROG, exc)
-        return common.EXIT_USAGE
-    return common.EXIT_OK
+    queries.configure(conf)
+    conf.category.func(conf, out)
+
+
+COMMAND = common.Command(
+    prog=PROG,
+    description='Set up the PCI alias database of [pci_alias_database] '
+                'connection and edit its alias entries: create or upgrade '
+                'the schema, create, delete, list and show entries, and '
+                'import or export the whole table as an alias document or '
+                'as the [pci] alias lines of a nova.conf. Every write '
+                'validates the whole resulting table first, and changes '
+                'nothing if it is invalid.',
+    exit_codes=(common.EXIT_OK, common.EXIT_INVALID_ALIAS,
+                common.EXIT_SOURCE, common.EXIT_BAD_REQUEST,
+                common.EXIT_NOT_READY, common.EXIT_EMPTY),
+    register=_register,
+    action=_run)
+
+
+def main(argv=None, conf=None, out=None, err=None):
+    """Run the command; return its exit code (see :func:`common.run`)."""
+    return common.run(COMMAND, argv, conf=conf, out=out, err=err)
 
 
 if __name__ == '__main__':

@@ -21,12 +21,10 @@ A single-process, multi-threaded server from the standard library
 for development and tests; production runs the same application under
 uWSGI, gunicorn or mod_wsgi (:mod:`nova_pci_alias.wsgi.api`).
 
-Exit codes (those of :mod:`nova_pci_alias.cmd.common`): 0 stopped by
-SIGINT or SIGTERM; 2 a usage or configuration error (among them
-``[pci_alias] sources`` not set: the service refuses to guess what to
-publish); 3 an alias source that is not installed or cannot start; 6 the
-address cannot be listened on (in use, not permitted).  Errors are one line
-on standard error.
+Exit codes: those of :data:`nova_pci_alias.cmd.common.EXIT_CODES`; 0 once
+stopped by SIGINT or SIGTERM, 2 also for ``[pci_alias] sources`` not set
+(the service refuses to guess what to publish), 6 when the address cannot
+be listened on (in use, not permitted).
 """
 
 import signal
@@ -39,7 +37,6 @@ from oslo_config import cfg
 from oslo_log import log as logging
 
 from nova_pci_alias.cmd import common
-from nova_pci_alias import exception
 from nova_pci_alias import opts
 from nova_pci_alias.service import app as app_mod
 from nova_pci_alias.service import wsgi
@@ -99,49 +96,21 @@ def _stop_on_sigterm(signum, frame):
     raise KeyboardInterrupt()
 
 
-def main(argv=None, conf=None, err=None):
-    """Run the development server until SIGINT or SIGTERM.
-
-    :param argv: the command-line arguments, without the program name;
-        ``sys.argv[1:]`` when None.
-    :param conf: the :class:`oslo_config.cfg.ConfigOpts` to use; a new one
-        when None.
-    :param err: where to write a fatal error; standard error when None.
-    :returns: the exit code.
-    """
-    conf = cfg.ConfigOpts() if conf is None else conf
-    err = sys.stderr if err is None else err
+def _register(conf):
     conf.register_cli_opts(cli_opts)
     opts.register_nova_opts(conf)
-    logging.register_options(conf)
-    prog = wsgi.PROG
 
-    def fail(message, code):
-        common.report(err, prog, message)
-        return code
 
-    try:
-        conf(sys.argv[1:] if argv is None else argv, project='nova',
-             prog=prog)
-    except SystemExit as exc:
-        # --help, or a command line that argparse or oslo.config refused
-        # after printing why.
-        return common.EXIT_OK if not exc.code else common.EXIT_USAGE
-    except cfg.Error as exc:
-        return fail(exc, common.EXIT_USAGE)
-    try:
-        logging.setup(conf, prog)
-        application = app_mod.build_app(conf)
-    except cfg.Error as exc:
-        return fail(exc, common.EXIT_USAGE)
-    except exception.NovaPciAliasException as exc:
-        return fail(exc, common.exit_code(exc))
+def _serve(conf, out, err):
+    """Build the application, then serve it until SIGINT or SIGTERM."""
+    application = app_mod.build_app(conf)
     host, port = conf.listen_host, conf.listen_port
     try:
         server = make_server(host, port, application)
     except OSError as exc:
-        return fail('cannot listen on %s port %d: %s'
-                    % (host, port, exc.strerror or exc), common.EXIT_LISTEN)
+        raise common.CommandError(
+            'cannot listen on %s port %d: %s'
+            % (host, port, exc.strerror or exc), common.EXIT_LISTEN)
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     bound_host, bound_port = server.server_address[:2]
     LOG.info('Development server of the PCI alias service listening on '
@@ -154,7 +123,36 @@ def main(argv=None, conf=None, err=None):
         LOG.info('Stopping the development server.')
     finally:
         server.server_close()
-    return common.EXIT_OK
+
+
+COMMAND = common.Command(
+    prog=wsgi.PROG,
+    description='Run the PCI alias service, which publishes the alias '
+                'table of its own [pci_alias] sources as an alias document '
+                'at /v1/aliases, on a single-process development server '
+                '(wsgiref, plain HTTP) until SIGINT or SIGTERM. Production '
+                'runs the same application, '
+                'nova_pci_alias.wsgi.api:application, under uWSGI, '
+                'gunicorn or mod_wsgi.',
+    exit_codes=(common.EXIT_OK, common.EXIT_SOURCE, common.EXIT_LISTEN),
+    register=_register,
+    action=_serve)
+
+
+def main(argv=None, conf=None, out=None, err=None):
+    """Run the development server until SIGINT or SIGTERM.
+
+    :param argv: the command-line arguments, without the program name;
+        ``sys.argv[1:]`` when None.
+    :param conf: the :class:`oslo_config.cfg.ConfigOpts` to use; a new one
+        when None.
+    :param out: unused: the server writes nothing but its log and its
+        errors (``--help`` and ``--version`` go to standard output, as
+        argparse writes them).
+    :param err: where to write a fatal error; standard error when None.
+    :returns: the exit code (see :func:`common.run`).
+    """
+    return common.run(COMMAND, argv, conf=conf, out=out, err=err)
 
 
 if __name__ == '__main__':

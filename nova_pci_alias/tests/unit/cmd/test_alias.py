@@ -24,6 +24,7 @@ from oslotest import base
 
 import nova_pci_alias
 from nova_pci_alias.cmd import alias as cli
+from nova_pci_alias.tests.unit.cmd import scripts
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(
     nova_pci_alias.__file__)))
@@ -101,10 +102,10 @@ class TestCommands(CliTestCase):
         self.assertEqual((4, 1), (code, len(err.splitlines())))
 
     def test_translate_unknown_policy_is_a_usage_error(self):
+        # argparse says why on sys.stderr, and raises SystemExit.
         self.useFixture(fixtures.MockPatch('sys.stderr', io.StringIO()))
-        exc = self.assertRaises(SystemExit, self.run_cli, 'translate',
-                                'gpu:1', '--affinity-policy', 'strict')
-        self.assertEqual(2, exc.code)
+        self.assertEqual(2, self.run_cli('translate', 'gpu:1',
+                                         '--affinity-policy', 'strict')[0])
 
     def test_validate(self):
         code, out, _ = self.run_cli('validate')
@@ -142,6 +143,58 @@ class TestErrors(CliTestCase):
         code, _, err = self.run_cli(
             'validate', conf_text='[pci_alias]\nsources = config, nosuch\n')
         self.assertEqual((3, True), (code, "'nosuch'" in err))
+
+
+class TestSystemExit(CliTestCase):
+    """main() returns the code of what argparse ends with."""
+
+    def setUp(self):
+        super().setUp()
+        self.stdout = self.useFixture(
+            fixtures.MockPatch('sys.stdout', io.StringIO())).mock
+        self.useFixture(fixtures.MockPatch('sys.stderr', io.StringIO()))
+
+    def test_help(self):
+        self.assertEqual(0, self.run_cli('--help')[0])
+
+    def test_version(self):
+        self.run_cli('--version')
+        self.assertTrue(self.stdout.getvalue().startswith('nova-pci-alias '))
+
+    def test_no_command(self):
+        self.assertEqual(2, self.run_cli()[0])
+
+
+class TestImports(CliTestCase):
+    """``translate`` imports only what it needs (tools/bench_cli.py).
+
+    In a process of its own, since this one has imported everything.
+    """
+
+    # Modules that other commands, other sources or a failure need.
+    NOT_NEEDED = ('alembic', 'jsonschema', 'keystoneauth1',
+                  'nova_pci_alias.service.app', 'oslo_utils.strutils',
+                  'sqlalchemy', 'webob')
+
+    def test_translate_on_the_config_source(self):
+        code = (
+            'import sys\n'
+            'from nova_pci_alias.cmd import alias\n'
+            'code = alias.main(sys.argv[1:])\n'
+            'print(code, sorted(m for m in %r if m in sys.modules))\n'
+            % (self.NOT_NEEDED,))
+        result = subprocess.run(
+            [sys.executable, '-c', code, '--config-file', self.write(GOOD),
+             'translate', 'gpu:1'], capture_output=True, text=True,
+            timeout=60)
+        self.assertEqual('0 []', result.stdout.splitlines()[-1],
+                         result.stderr)
+
+
+class TestHelpAndVersion(scripts.HelpAndVersionTests, base.BaseTestCase):
+
+    SCRIPT = 'nova-pci-alias'
+    COMMAND = cli.COMMAND
 
 
 class ConsoleScriptTestCase(base.BaseTestCase):

@@ -14,6 +14,7 @@
 real SQLite file (and on a database that cannot be reached).
 """
 
+import io
 import json
 import os
 import re
@@ -21,10 +22,13 @@ import subprocess
 import sys
 
 import fixtures
+from oslo_config import cfg
 from oslotest import base
 
+from nova_pci_alias.cmd import manage
 from nova_pci_alias.sources.database import models
 from nova_pci_alias.tests import adversarial
+from nova_pci_alias.tests.unit.cmd import scripts
 
 MANAGE = os.path.join(os.path.dirname(sys.executable),
                       'nova-pci-alias-manage')
@@ -348,3 +352,33 @@ class TestUsage(ManageTestCase):
     def test_missing_config_file(self):
         self.assertEqual(2, self.run_tool('db', 'version',
                                           conf_file='nosuch.conf')[0])
+
+
+class TestHelpAndVersion(scripts.HelpAndVersionTests, base.BaseTestCase):
+
+    SCRIPT = 'nova-pci-alias-manage'
+    COMMAND = manage.COMMAND
+
+    def test_help_of_an_action(self):
+        result = scripts.run_script(self.SCRIPT, 'alias', 'import', '--help')
+        self.assertEqual((0, True), (result.returncode,
+                                     '--from-config' in result.stdout))
+
+
+class TestSystemExit(base.BaseTestCase):
+    """main() returns the code of what argparse ends with."""
+
+    def run_main(self, *args):
+        self.useFixture(fixtures.MonkeyPatch('sys.stdout', io.StringIO()))
+        self.useFixture(fixtures.MonkeyPatch('sys.stderr', io.StringIO()))
+        return manage.main(list(args), conf=cfg.ConfigOpts(),
+                           out=io.StringIO(), err=io.StringIO())
+
+    def test_help(self):
+        self.assertEqual(0, self.run_main('--help'))
+
+    def test_version(self):
+        self.assertEqual(0, self.run_main('--version'))
+
+    def test_action_missing(self):
+        self.assertEqual(2, self.run_main('alias'))

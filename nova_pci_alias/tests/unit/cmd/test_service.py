@@ -29,6 +29,7 @@ from oslotest import base
 
 from nova_pci_alias.cmd import common
 from nova_pci_alias.cmd import service
+from nova_pci_alias.tests.unit.cmd import scripts
 
 CONF_TEXT = """
 [pci_alias]
@@ -89,6 +90,10 @@ class TestStartupErrors(CommandTestCase):
         code, _ = self.run_main('--help')
         self.assertEqual(common.EXIT_OK, code)
 
+    def test_version(self):
+        code, _ = self.run_main('--version')
+        self.assertEqual(common.EXIT_OK, code)
+
     def test_unknown_argument(self):
         code, _ = self.run_main('--colour', 'red')
         self.assertEqual(common.EXIT_USAGE, code)
@@ -137,6 +142,12 @@ class TestStartupErrors(CommandTestCase):
              'nova-pci-alias-api: error: cannot listen on 127.0.0.1 port '
              '%d: Address already in use\n' % port),
             (code, err))
+
+
+class TestHelpAndVersion(scripts.HelpAndVersionTests, base.BaseTestCase):
+
+    SCRIPT = 'nova-pci-alias-api'
+    COMMAND = service.COMMAND
 
 
 class TestServer(CommandTestCase):
