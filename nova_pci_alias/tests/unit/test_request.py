@@ -209,13 +209,6 @@ class TestRequests(base.BaseTestCase):
         self.assertEqual('Invalid PCI NUMA affinity configured: strict',
                          str(exc))
 
-    def test_seed_names_are_the_public_functions(self):
-        self.assertEqual(
-            (request.translate_alias_to_requests,
-             request.get_alias_from_config),
-            (request._translate_alias_to_requests,
-             request._get_alias_from_config))
-
 
 class TestNumaConstraint(base.BaseTestCase):
 
