@@ -283,6 +283,16 @@ class TestFlavor(base.BaseTestCase):
         self.assertEqual([('nic', 1)], summary(
             request.get_pci_requests_from_flavor(flavor, aliases=ALIASES)))
 
+    def test_object_flavor_with_another_get_method(self):
+        # An API resource whose get() fetches it: its attributes are read.
+        class Resource(Flavor):
+            def get(self):
+                raise AssertionError('get() was called without arguments')
+
+        flavor = Resource({'pci_passthrough:alias': 'nic:1'})
+        self.assertEqual([('nic', 1)], summary(
+            request.get_pci_requests_from_flavor(flavor, aliases=ALIASES)))
+
     def test_affinity_policy_is_passed_on(self):
         flavor = {'extra_specs': {'pci_passthrough:alias': 'gpu:1'}}
         (req,) = request.get_pci_requests_from_flavor(

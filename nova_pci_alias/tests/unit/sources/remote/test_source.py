@@ -201,6 +201,18 @@ class TestFirstLoadFailures(remote_base.RemoteTestCase):
                       'a cache file: [pci_alias_remote] cache_file is not '
                       'set', self.first_load_error(self.source()))
 
+    def test_never_loaded_error_names_the_source_once(self):
+        self.app.status = '503 Service Unavailable'
+        error = self.first_load_error(self.source())
+        self.assertEqual(1, error.count("PCI alias source 'remote' failed"))
+
+    def test_never_loaded_error_keeps_what_is_wrong_with_the_document(self):
+        self.app.body = b'{"version": 2, "aliases": []}'
+        self.assertIn("PCI alias source 'remote' failed: Invalid PCI alias "
+                      "document from %s: unsupported document version 2"
+                      % self.url,
+                      self.first_load_error(self.source()))
+
     def test_registry_raises_when_never_loaded(self):
         self.server.stop()
         self.assertRaises(exception.AliasSourceError,
