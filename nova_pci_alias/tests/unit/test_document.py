@@ -81,7 +81,7 @@ class TestDecode(base.BaseTestCase):
 
 
 class TestDecodeBounds(base.BaseTestCase):
-    """SPEC 9: InvalidAliasDocument for every body, within the limits."""
+    """InvalidAliasDocument for every body, within the limits."""
 
     decode_error = TestDecode.decode_error
 

@@ -10,7 +10,7 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Tests of the package's exceptions (SPEC section 5)."""
+"""Tests of the package's exceptions (doc/source/reference/api.rst)."""
 
 from oslotest import base
 

@@ -10,7 +10,7 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Tests of extra spec translation and the seed API (SPEC sections 2-4)."""
+"""Tests of extra spec translation and the seed API."""
 
 import gc
 import json
@@ -414,7 +414,7 @@ class TestStash(base.BaseTestCase):
 
 
 class TestSpecBounds(base.BaseTestCase):
-    """SPEC 9 for extra specs: the package's errors, within the limits."""
+    """Extra specs: the package's errors, within the limits."""
 
     def test_count_with_more_digits_than_int_takes(self):
         # int('1' * 4301) itself raises a bare ValueError.
@@ -546,7 +546,7 @@ class TestOtherFlavorAndImageInputs(base.BaseTestCase):
 
 
 class TestStoredBounds(base.BaseTestCase):
-    """SPEC 9 for requests kept in system metadata."""
+    """Stored requests: the package's errors, within the limits."""
 
     def read(self, system_metadata, prefix=''):
         return request.get_instance_pci_requests(

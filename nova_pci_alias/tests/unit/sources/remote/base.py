@@ -10,8 +10,11 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""What the tests of the ``remote`` source share: a document server
-on 127.0.0.1 with aliases ``a`` and ``b``, and a clock."""
+"""What the tests of the ``remote`` source share.
+
+:class:`RemoteTestCase`: a document server on 127.0.0.1 with aliases ``a``
+and ``b``, and a clock.
+"""
 
 import logging
 

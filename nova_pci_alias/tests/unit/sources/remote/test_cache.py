@@ -10,8 +10,11 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Tests of :mod:`nova_pci_alias.sources.remote.cache`: the cache file that
-lets a restart during an outage start from the last good document."""
+"""Tests of :mod:`nova_pci_alias.sources.remote.cache`.
+
+The cache file that lets a restart during an outage start from the last
+good document.
+"""
 
 import json
 import os

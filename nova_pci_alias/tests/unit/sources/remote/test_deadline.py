@@ -10,8 +10,11 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Tests of :mod:`nova_pci_alias.sources.remote.deadline`: one deadline
-for a whole exchange, against servers that trickle or say nothing."""
+"""Tests of :mod:`nova_pci_alias.sources.remote.deadline`.
+
+One deadline for a whole exchange, against servers that trickle or say
+nothing.
+"""
 
 from keystoneauth1 import loading as ks_loading
 

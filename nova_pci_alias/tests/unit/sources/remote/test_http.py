@@ -10,8 +10,11 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Tests of :mod:`nova_pci_alias.sources.remote.http`: the request, its
-failures, TLS, Keystone discovery, and URLs that never show their secrets."""
+"""Tests of :mod:`nova_pci_alias.sources.remote.http`.
+
+The request, its failures, TLS, Keystone discovery, and URLs that never
+show their secrets.
+"""
 
 import logging
 

@@ -10,8 +10,7 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Tests of :mod:`nova_pci_alias.sources.remote.options`, the
-``[pci_alias_remote]`` options."""
+"""Tests of the ``[pci_alias_remote]`` options (``options.py``)."""
 
 from oslotest import base
 

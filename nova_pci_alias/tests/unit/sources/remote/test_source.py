@@ -10,9 +10,11 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Tests of :class:`~nova_pci_alias.sources.remote.source.RemoteSource`:
-change tokens, the last good document, outages, against real servers on
-127.0.0.1."""
+"""Tests of the ``remote`` source plugin, against servers on 127.0.0.1.
+
+:class:`~nova_pci_alias.sources.remote.source.RemoteSource`: change tokens,
+the last good document, outages.
+"""
 
 import json
 import os
