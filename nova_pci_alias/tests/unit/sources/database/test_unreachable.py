@@ -116,7 +116,7 @@ class TestDriverQuotesThePassword(test_base.BaseTestCase):
                 2003, "bad settings: password='long secret'"))))
         conf_fixture = self.useFixture(fakes.ConfFixture())
         conf_fixture.config(group='pci_alias', sources=['database'])
-        reg = registry.AliasRegistry(conf_fixture.conf)
+        reg = registry.AliasRegistry.from_config(conf_fixture.conf)
         conf_fixture.config(
             group='pci_alias_database', db_retry_interval=0,
             connection='mysql+pymysql://u:long%20secret@127.0.0.1:1/x')

@@ -62,7 +62,7 @@ class CacheFileTestCase(base.BaseTestCase):
             allow_insecure_http=True, timeout=2)
 
     def registry(self):
-        reg = registry.AliasRegistry(self.conf)
+        reg = registry.AliasRegistry.from_config(self.conf)
         self.addCleanup(fakes.wait_for_check, reg)
         return reg
 
