@@ -51,7 +51,6 @@ from oslo_middleware import http_proxy_to_wsgi
 from oslo_middleware import request_id
 import webob
 import webob.dec
-import webob.etag
 
 from nova_pci_alias import document
 from nova_pci_alias import exception
@@ -121,11 +120,9 @@ def _matches(if_none_match, etag):
     """Whether an If-None-Match header value matches a strong ETag.
 
     webob parses the list (and drops ``W/``, so the comparison is the weak
-    one that RFC 9110 asks for here); ``*`` matches any current document,
-    which webob's own conditional responses ignore.
+    one that RFC 9110 asks for here); its value for ``*`` contains every
+    ETag, so ``*`` matches any current document.
     """
-    if if_none_match is webob.etag.AnyETag:
-        return True
     return etag.strip('"') in if_none_match
 
 

@@ -45,13 +45,12 @@ from nova_pci_alias import registry
 from nova_pci_alias import request
 from nova_pci_alias.service import app
 from nova_pci_alias.service import options as api_options
+from nova_pci_alias.tests.functional import nova_config
 from nova_pci_alias.tests.unit import fakes
 from nova_pci_alias.tests.unit import httpserver
 from nova_pci_alias.tests.unit.sources.database import base as db_base
 
 CONF = nova.conf.CONF
-MANAGE = os.path.join(os.path.dirname(sys.executable),
-                      'nova-pci-alias-manage')
 LOOKUP = os.path.join(os.path.dirname(sys.executable), 'nova-pci-alias')
 
 GPU = {'name': 'gpu', 'vendor_id': '10de', 'product_id': '1db6',
@@ -61,27 +60,7 @@ NIC_VF = {'name': 'nic', 'vendor_id': '8086', 'product_id': '154c',
 NIC_VF_2 = {'name': 'nic', 'vendor_id': '8086', 'product_id': '1889',
             'device_type': 'type-VF', 'numa_policy': 'socket'}
 
-DRIVER_LINES = """\
-[DEFAULT]
-config_source = pci_alias_driver
-
-[pci_alias_driver]
-driver = nova_pci_alias
-sources = %(sources)s
-"""
-
 objects.register_all()
-
-
-def forget_configuration_sources():
-    """Drop the oslo.config sources of the last parse of Nova's CONF.
-
-    A service parses its configuration once.  These tests parse it again
-    for each test, and ``ConfigOpts.clear()`` keeps both the sources opened
-    by earlier parses and the values cached from them.
-    """
-    CONF._sources.clear()
-    CONF._ConfigOpts__drivers_cache.clear()
 
 
 class NovaTestCase(base.BaseTestCase):
@@ -97,7 +76,7 @@ class NovaTestCase(base.BaseTestCase):
         self.useFixture(db_base.IsolatedContextFixture())
         nova_request.get_alias_from_config.cache_clear()
         self.addCleanup(nova_request.get_alias_from_config.cache_clear)
-        self.addCleanup(forget_configuration_sources)
+        self.addCleanup(nova_config.forget_configuration_sources)
         self.addCleanup(CONF.reset)
 
     def write(self, name, text):
@@ -108,8 +87,9 @@ class NovaTestCase(base.BaseTestCase):
 
     def nova_conf(self, sources, extra=''):
         """Write nova.conf with the driver enabled; return its path."""
-        return self.write('nova.conf',
-                          DRIVER_LINES % {'sources': sources} + extra)
+        return self.write(
+            'nova.conf',
+            nova_config.DRIVER_LINES % {'sources': sources} + extra)
 
     def start_nova(self, conf_file):
         """Parse the configuration the way a Nova service does."""
@@ -119,7 +99,7 @@ class NovaTestCase(base.BaseTestCase):
     def restart_nova(self, conf_file):
         """Parse the configuration again, as a new service process."""
         CONF.reset()
-        forget_configuration_sources()
+        nova_config.forget_configuration_sources()
         nova_request.get_alias_from_config.cache_clear()
         self.start_nova(conf_file)
 
@@ -143,7 +123,7 @@ class DatabaseTestCase(NovaTestCase):
             % self.database)
         self.manage('db', 'sync')
 
-    def manage(self, *args, tool=MANAGE):
+    def manage(self, *args, tool=nova_config.MANAGE):
         result = subprocess.run(
             [tool, '--config-file', self.conf_file] + list(args),
             capture_output=True, text=True, timeout=60)

@@ -39,7 +39,7 @@ from nova.tests.fixtures import libvirt as fakelibvirt
 from nova.tests.functional.api import client
 from nova.tests.functional.libvirt import base
 
-from nova_pci_alias.tests.functional import test_nova
+from nova_pci_alias.tests.functional import nova_config
 from nova_pci_alias.tests.unit.sources.database import base as db_base
 
 CONF = nova.conf.CONF
@@ -58,13 +58,13 @@ class NovaServicesTestCase(base.ServersTestBase):
 
     def setUp(self):
         # Runs last: the global configuration forgets the driver's source.
-        self.addCleanup(test_nova.forget_configuration_sources)
+        self.addCleanup(nova_config.forget_configuration_sources)
         self.tmp = self.useFixture(fixtures.TempDir()).path
         self.useFixture(db_base.IsolatedContextFixture())
         self.database = os.path.join(self.tmp, 'aliases.sqlite')
         self.conf_file = os.path.join(self.tmp, 'nova.conf')
         with open(self.conf_file, 'w') as f:
-            f.write(test_nova.DRIVER_LINES % {'sources': 'database'}
+            f.write(nova_config.DRIVER_LINES % {'sources': 'database'}
                     + '\n[pci_alias_database]\nconnection = sqlite:///%s\n'
                     % self.database)
         self.manage('db', 'sync')
@@ -86,7 +86,7 @@ class NovaServicesTestCase(base.ServersTestBase):
 
     def manage(self, *args):
         result = subprocess.run(
-            [test_nova.MANAGE, '--config-file', self.conf_file] + list(args),
+            [nova_config.MANAGE, '--config-file', self.conf_file] + list(args),
             capture_output=True, text=True, timeout=60)
         self.assertEqual(0, result.returncode, result.stderr)
 
@@ -99,7 +99,7 @@ class NovaServicesTestCase(base.ServersTestBase):
         ``[pci] alias`` lookup reads the database.  Nova's cached aliases
         are dropped too.
         """
-        test_nova.forget_configuration_sources()
+        nova_config.forget_configuration_sources()
         CONF(['--config-file', self.conf_file], project='nova',
              default_config_files=[], default_config_dirs=[])
         nova_request.get_alias_from_config.cache_clear()

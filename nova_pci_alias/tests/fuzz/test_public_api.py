@@ -10,9 +10,9 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""SPEC 9 under fuzzing: only the package's errors, for any input.
+"""The public API under fuzzing: only the package's errors, for any input.
 
-Every function of the public API (SPEC sections 2-5: ``parse_aliases``,
+Every function of the public API (``parse_aliases``,
 ``nova_pci_alias.request``, ``nova_pci_alias.placement``, the document
 decoder) is called with hostile arguments: huge counts, deep nesting, wrong
 container types, NUL and lone surrogates, bytes, floats, None, objects whose

@@ -12,6 +12,9 @@
 
 """Test doubles and fixtures shared by the unit tests."""
 
+import logging
+import threading
+
 import fixtures
 from oslo_config import cfg
 from oslo_config import fixture as config_fixture
@@ -122,3 +125,44 @@ class ProcessRegistryFixture(fixtures.Fixture):
     def _setUp(self):
         registry.reset_registry()
         self.addCleanup(registry.reset_registry)
+
+
+class HangingSource(FakeSource):
+    """A FakeSource whose ``change_token`` hangs while ``hanging`` is set.
+
+    ``entered`` is set when a call starts to hang; ``release()`` lets every
+    hanging call go on.  ``token_calls`` counts the calls.
+    """
+
+    def __init__(self, conf, entries_list=()):
+        super().__init__(conf, entries_list)
+        self.hanging = False
+        self.entered = threading.Event()
+        self.released = threading.Event()
+        self.token_calls = 0
+
+    def change_token(self):
+        self.token_calls += 1
+        if self.hanging:
+            self.entered.set()
+            self.released.wait()
+        return super().change_token()
+
+    def release(self):
+        self.hanging = False
+        self.released.set()
+
+
+class LoggingSetupFixture(fixtures.Fixture):
+    """Capture logs, and undo oslo.log's set-up of the root logger.
+
+    ``logging.setup()`` of oslo.log, which the command runs, adds handlers
+    to the root logger that would outlive the test.  ``self.logger`` is the
+    FakeLogger capturing the output.
+    """
+
+    def _setUp(self):
+        root = logging.getLogger()
+        self.addCleanup(setattr, root, 'handlers', list(root.handlers))
+        self.addCleanup(root.setLevel, root.level)
+        self.logger = self.useFixture(fixtures.FakeLogger())

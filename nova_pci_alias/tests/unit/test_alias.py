@@ -10,7 +10,10 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Tests of the alias schema and parse_aliases() (SPEC section 1)."""
+"""Tests of the alias schema and parse_aliases().
+
+The format is doc/source/reference/alias-format.rst.
+"""
 
 import json
 import operator
@@ -390,7 +393,7 @@ class TestTable(ParseTestCase):
 
 
 class TestBounds(ParseTestCase):
-    """SPEC 9: a table or PciInvalidAlias, and the limits hold.
+    """A table or PciInvalidAlias, and the limits hold.
 
     Never another exception, whatever the input.
     """

@@ -81,7 +81,7 @@ class TestDecode(base.BaseTestCase):
 
 
 class TestDecodeBounds(base.BaseTestCase):
-    """SPEC 9: InvalidAliasDocument for every body, within the limits."""
+    """InvalidAliasDocument for every body, within the limits."""
 
     decode_error = TestDecode.decode_error
 
@@ -161,6 +161,15 @@ class TestFullSchema(base.BaseTestCase):
         body = document.encode_document([entry('a', device_type='type-VF')])
         self.assertIsNone(jsonschema.validate(json.loads(body),
                                               document.full_schema()))
+
+    def test_published_schema_file_matches_the_code(self):
+        path = os.path.join(os.path.dirname(nova_pci_alias.__file__),
+                            os.pardir, 'doc', 'source', 'reference',
+                            'alias-document.schema.json')
+        if not os.path.exists(path):
+            self.skipTest('not run from a source tree')
+        with open(path) as schema:
+            self.assertEqual(document.full_schema(), json.load(schema))
 
 
 class TestLineForm(base.BaseTestCase):

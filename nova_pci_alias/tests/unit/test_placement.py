@@ -10,7 +10,7 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Tests of Placement request groups (SPEC section 7)."""
+"""Tests of Placement request groups (doc/source/reference/placement.rst)."""
 
 import json
 
@@ -278,7 +278,7 @@ class TestRequestGroups(base.BaseTestCase):
 
 
 class TestBounds(base.BaseTestCase):
-    """SPEC 9: PciPlacementError for every input, within the limits."""
+    """PciPlacementError for every input, within the limits."""
 
     def groups_error(self, requests):
         return self.assertRaises(exception.PciPlacementError,

@@ -12,7 +12,7 @@
 
 """Tests of the registry's background check: readers never wait for it.
 
-A :class:`HangingSource` blocks in ``change_token`` until the test lets it
+A ``fakes.HangingSource`` blocks in ``change_token`` until the test lets it
 go, as a source whose server accepts and never answers would; a test that
 looks up while it hangs does so in a thread joined with a deadline, so that
 a lookup that waits for the source fails the test instead of hanging the
@@ -39,32 +39,6 @@ from nova_pci_alias.tests.unit.fakes import entry
 LOOKUP_DEADLINE = 10
 
 
-class HangingSource(fakes.FakeSource):
-    """A FakeSource whose ``change_token`` hangs while ``hanging`` is set.
-
-    ``entered`` is set when a call starts to hang; ``release()`` lets every
-    hanging call go on.  ``token_calls`` counts the calls.
-    """
-
-    def __init__(self, conf, entries_list=()):
-        super().__init__(conf, entries_list)
-        self.hanging = False
-        self.entered = threading.Event()
-        self.released = threading.Event()
-        self.token_calls = 0
-
-    def change_token(self):
-        self.token_calls += 1
-        if self.hanging:
-            self.entered.set()
-            self.released.wait()
-        return super().change_token()
-
-    def release(self):
-        self.hanging = False
-        self.released.set()
-
-
 class BackgroundTestCase(base.BaseTestCase):
     """A loaded registry over one HangingSource ``s1`` with alias ``a``."""
 
@@ -79,7 +53,7 @@ class BackgroundTestCase(base.BaseTestCase):
         self.useFixture(fixtures.MockPatch(
             'nova_pci_alias.registry.time.monotonic',
             side_effect=lambda: self.now))
-        self.source = HangingSource(self.conf, [entry('a')])
+        self.source = fakes.HangingSource(self.conf, [entry('a')])
         self.registry = registry.AliasRegistry(self.conf,
                                                [('s1', self.source)])
         self.addCleanup(fakes.wait_for_check, self.registry)
@@ -276,12 +250,11 @@ class TestProcessExit(base.BaseTestCase):
         script = textwrap.dedent("""
             from nova_pci_alias import registry
             from nova_pci_alias.tests.unit import fakes
-            from nova_pci_alias.tests.unit import test_registry_background
 
             conf = fakes.ConfFixture()
             conf.setUp()
             conf.config(group='pci_alias', refresh_interval=0)
-            source = test_registry_background.HangingSource(
+            source = fakes.HangingSource(
                 conf.conf, [fakes.entry('a')])
             reg = registry.AliasRegistry(conf.conf, [('s1', source)])
             reg.get_table()

@@ -291,7 +291,7 @@ class TestHostileInput(SyncedTestCase):
 
 
 class TestEmptyImport(SyncedTestCase):
-    """An import of no entries needs --allow-empty (SPEC 9)."""
+    """An import of no entries needs --allow-empty."""
 
     EMPTY = {'version': 1, 'aliases': []}
 

@@ -14,7 +14,6 @@
 
 import io
 import json
-import logging
 import os
 import socket
 import subprocess
@@ -30,6 +29,8 @@ from oslotest import base
 from nova_pci_alias.cmd import common
 from nova_pci_alias.cmd import service
 from nova_pci_alias.tests.unit.cmd import scripts
+from nova_pci_alias.tests.unit import fakes
+from nova_pci_alias.tests.unit import remote_servers
 
 CONF_TEXT = """
 [pci_alias]
@@ -39,34 +40,12 @@ alias = {"name": "gpu", "vendor_id": "10de", "product_id": "1db6"}
 """
 
 
-def free_port():
-    """A port of 127.0.0.1 that nothing listens on, most likely."""
-    with socket.socket() as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]
-
-
-class LoggingSetupFixture(fixtures.Fixture):
-    """Capture logs, and undo oslo.log's set-up of the root logger.
-
-    ``logging.setup()`` of oslo.log, which the command runs, adds handlers
-    to the root logger that would outlive the test.  ``self.logger`` is the
-    FakeLogger capturing the output.
-    """
-
-    def _setUp(self):
-        root = logging.getLogger()
-        self.addCleanup(setattr, root, 'handlers', list(root.handlers))
-        self.addCleanup(root.setLevel, root.level)
-        self.logger = self.useFixture(fixtures.FakeLogger())
-
-
 class CommandTestCase(base.BaseTestCase):
 
     def setUp(self):
         super().setUp()
         self.tmp = self.useFixture(fixtures.TempDir())
-        self.logger = self.useFixture(LoggingSetupFixture()).logger
+        self.logger = self.useFixture(fakes.LoggingSetupFixture()).logger
 
     def write(self, text=CONF_TEXT):
         path = self.tmp.join('nova.conf')
@@ -189,7 +168,7 @@ class TestConsoleScript(CommandTestCase):
                 time.sleep(0.1)
 
     def test_serves_then_stops_on_sigterm(self):
-        port = free_port()
+        port = remote_servers.closed_port()
         process = subprocess.Popen(
             self.command() + ['--config-file', self.write(),
                               '--port', str(port)],

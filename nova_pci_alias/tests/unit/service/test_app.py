@@ -685,7 +685,7 @@ class TestBuildApp(base.BaseTestCase):
 
 
 class TestSourcesMustBeConfigured(base.BaseTestCase):
-    """SPEC 9: a service with no source configured refuses to start."""
+    """A service with no source configured refuses to start."""
 
     def setUp(self):
         super().setUp()

@@ -21,6 +21,7 @@ import logging
 
 import fixtures
 from oslotest import base as test_base
+import pymysql
 
 from nova_pci_alias import exception
 from nova_pci_alias import registry
@@ -98,6 +99,31 @@ class TestNeverReachablePostgreSQL(TestNeverReachable):
     """The same with PostgreSQL, whose client words it differently."""
 
     DEAD_URL = 'postgresql+psycopg2://u:secret@127.0.0.1:1/x'
+
+
+class TestDriverQuotesThePassword(test_base.BaseTestCase):
+    """A driver error that quotes the password its own way.
+
+    libpq quotes a connection setting that holds a space
+    (``password='a b'``); neither URL form matches it.
+    """
+
+    def test_long_password_is_hidden_wherever_it_appears(self):
+        self.useFixture(base.IsolatedContextFixture())
+        self.useFixture(fixtures.FakeLogger())
+        self.useFixture(fixtures.MockPatch('pymysql.connect', side_effect=(
+            pymysql.err.OperationalError(
+                2003, "bad settings: password='long secret'"))))
+        conf_fixture = self.useFixture(fakes.ConfFixture())
+        conf_fixture.config(group='pci_alias', sources=['database'])
+        reg = registry.AliasRegistry.from_config(conf_fixture.conf)
+        conf_fixture.config(
+            group='pci_alias_database', db_retry_interval=0,
+            connection='mysql+pymysql://u:long%20secret@127.0.0.1:1/x')
+        error = str(self.assertRaises(exception.AliasSourceError,
+                                      reg.get_table))
+        self.assertEqual((False, True),
+                         ('long secret' in error, "password='***'" in error))
 
 
 class TestOutage(base.DatabaseTestCase):
