@@ -22,6 +22,7 @@ This module is pure: no configuration, no I/O.
 """
 
 import collections.abc
+from typing import Any
 
 #: How deep JSON values may nest: an alias entry is one flat object (depth
 #: 1), an alias document and stored requests are three to four levels deep.
@@ -89,7 +90,8 @@ _SCALARS = (str, bytes, bytearray, int, float, type(None))
 _MAX_INT_BITS = 1024
 
 
-def oversize(value, max_depth=MAX_DEPTH, max_size=None):
+def oversize(value: object, max_depth: int = MAX_DEPTH,
+             max_size: int | None = None) -> str | None:
     """Say why ``value`` is too deep, too large or not JSON, or return None.
 
     Walks ``value`` without recursion, stopping as soon as a limit is
@@ -110,7 +112,7 @@ def oversize(value, max_depth=MAX_DEPTH, max_size=None):
         callers turn it into their own error.
     """
     size = 0
-    stack = [(value, 0)]
+    stack: list[tuple[Any, int]] = [(value, 0)]
     while stack:
         current, depth = stack.pop()
         size += 1
@@ -149,7 +151,7 @@ def oversize(value, max_depth=MAX_DEPTH, max_size=None):
     return 'larger than %d characters' % max_size
 
 
-def shown(value, limit=100):
+def shown(value: object, limit: int = 100) -> str:
     """Return a short, printable description of any value, for messages.
 
     Strings, bytes, numbers and None are shown by their ``repr``, cut to
@@ -171,13 +173,13 @@ def shown(value, limit=100):
 MAX_REASON_LENGTH = 1000
 
 
-def cut(text, limit=MAX_REASON_LENGTH):
+def cut(text: str, limit: int = MAX_REASON_LENGTH) -> str:
     """Return ``text``, cut to ``limit`` characters and saying so."""
     if len(text) > limit:
         return '%s... (%d characters)' % (text[:limit], len(text))
     return text
 
 
-def type_name(value):
+def type_name(value: object) -> str:
     """The name of ``value``'s type, for messages."""
     return type(value).__name__

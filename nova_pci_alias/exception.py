@@ -20,8 +20,11 @@ names, keyword arguments and message texts, so code written for Nova's
 replaces the whole text.
 """
 
+from collections.abc import Iterable
+from typing import Any
 
-def _shown(value):
+
+def _shown(value: object) -> str:
     try:
         return repr(value)
     except Exception:
@@ -38,7 +41,7 @@ class NovaPciAliasException(Exception):
 
     msg_fmt = 'An unknown error occurred.'
 
-    def __init__(self, message=None, **kwargs):
+    def __init__(self, message: object = None, **kwargs: Any) -> None:
         self.kwargs = kwargs
         try:
             if message is None:
@@ -54,7 +57,7 @@ class NovaPciAliasException(Exception):
         self.message = message
         super().__init__(self.message)
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.message
 
 
@@ -67,7 +70,7 @@ class PciInvalidAlias(NovaPciAliasException):
     """
 
     msg_fmt = 'Invalid PCI alias definition: %(reason)s'
-    position = None
+    position: int | None = None
 
 
 class PciRequestAliasNotDefined(NovaPciAliasException):
@@ -202,7 +205,10 @@ class PciInvalidAliasEntries(PciInvalidAlias):
     msg_fmt = ('%(count)d invalid PCI alias entries in %(origin)s: '
                '%(details)s')
 
-    def __init__(self, message=None, errors=(), **kwargs):
+    def __init__(
+            self, message: object = None,
+            errors: Iterable[tuple[int | None, PciInvalidAlias]] = (),
+            **kwargs: Any) -> None:
         self.errors = list(errors)
         if message is None:
             kwargs.setdefault('count', len(self.errors))
@@ -212,7 +218,8 @@ class PciInvalidAliasEntries(PciInvalidAlias):
         super().__init__(message, **kwargs)
 
 
-def describe_entry_error(position, error):
+def describe_entry_error(position: int | None,
+                         error: PciInvalidAlias) -> str:
     """Return ``entry N: MESSAGE`` (N from 1) for one invalid entry.
 
     :param position: the 0-based position, or None for a whole-table error.

@@ -34,6 +34,7 @@ Nova); call :func:`request_groups` only when it is.
 
 import collections.abc
 import functools
+from typing import Any
 
 import os_resource_classes
 import os_traits
@@ -43,14 +44,18 @@ from nova_pci_alias import exception
 
 _STANDARD_RESOURCE_CLASSES = frozenset(os_resource_classes.STANDARDS)
 
+# A device spec, and a PCI request, as nova_pci_alias.request makes them.
+_Spec = collections.abc.Mapping[str, Any]
+_Request = collections.abc.Mapping[str, Any]
+
 
 @functools.lru_cache(maxsize=1)
-def _standard_traits():
+def _standard_traits() -> frozenset[str]:
     # os_traits.get_traits() walks the module's namespace on every call.
     return frozenset(os_traits.get_traits())
 
 
-def _describe(spec):
+def _describe(spec: _Spec) -> str:
     try:
         return '{%s}' % ', '.join(
             '%s: %s' % (bounds.shown(key), bounds.shown(spec[key]))
@@ -59,11 +64,11 @@ def _describe(spec):
         return '<unreadable %s>' % bounds.type_name(spec)
 
 
-def _invalid_spec(reason):
+def _invalid_spec(reason: str) -> exception.PciPlacementError:
     return exception.PciPlacementError('Invalid PCI device spec: %s' % reason)
 
 
-def _text_field(spec, key, max_length):
+def _text_field(spec: object, key: str, max_length: int) -> str | None:
     """``spec[key]`` when it is a string (or None when absent or empty)."""
     if not isinstance(spec, collections.abc.Mapping):
         raise _invalid_spec('expected a mapping, not %s'
@@ -84,7 +89,7 @@ def _text_field(spec, key, max_length):
     return str.__str__(value) or None
 
 
-def _checked_name(name, what):
+def _checked_name(name: str, what: str) -> str:
     if len(name) > bounds.MAX_PLACEMENT_NAME_LENGTH:
         raise _invalid_spec('the %s %s is longer than the %d characters '
                             'Placement allows'
@@ -93,7 +98,7 @@ def _checked_name(name, what):
     return name
 
 
-def resource_class(spec):
+def resource_class(spec: _Spec) -> str:
     """Return the Placement resource class of one device spec.
 
     A non-empty ``resource_class`` is upper-cased; a standard resource
@@ -132,7 +137,7 @@ def resource_class(spec):
         ids['vendor_id'], ids['product_id'])).upper(), 'resource class')
 
 
-def _trait(name):
+def _trait(name: str) -> str:
     if name in _standard_traits():
         return name
     name = name.upper()
@@ -141,7 +146,7 @@ def _trait(name):
     return _checked_name(os_traits.normalize_name(name), 'trait')
 
 
-def required_traits(spec):
+def required_traits(spec: _Spec) -> set[str]:
     """Return the Placement traits one device spec requires.
 
     ``traits`` is a comma-separated list.  Spaces around each item are
@@ -165,7 +170,7 @@ def required_traits(spec):
             if item}
 
 
-def _request_field(request, key, position):
+def _request_field(request: _Request, key: str, position: int) -> Any:
     try:
         return request.get(key)
     except Exception as exc:
@@ -174,7 +179,8 @@ def _request_field(request, key, position):
             % (position + 1, key, bounds.type_name(exc))) from None
 
 
-def _each_request(requests):
+def _each_request(requests: collections.abc.Iterable[_Request]
+                  ) -> collections.abc.Iterator[tuple[int, _Request]]:
     """Yield ``(position, request)``, within the limits, as mappings."""
     if isinstance(requests, (str, bytes, bytearray,
                              collections.abc.Mapping)) or not isinstance(
@@ -204,7 +210,8 @@ def _each_request(requests):
         position += 1
 
 
-def request_groups(requests):
+def request_groups(requests: collections.abc.Iterable[_Request]
+                   ) -> list[dict[str, Any]]:
     """Return the Placement request groups of a list of PCI requests.
 
     Each request of ``count`` N gives N groups of one device each, in
@@ -244,7 +251,7 @@ def request_groups(requests):
     The first bad request, in order, decides the error; nothing is returned
     then.
     """
-    groups = []
+    groups: list[dict[str, Any]] = []
     for position, request in _each_request(requests):
         alias = _request_field(request, 'alias_name', position)
         if alias is None:

@@ -30,6 +30,7 @@ flavor's requests side by side).
 
 import collections.abc
 import functools
+from typing import Any
 import uuid
 
 from oslo_serialization import jsonutils
@@ -46,8 +47,19 @@ IMAGE_NUMA_POLICY_PROP = 'hw_pci_numa_affinity_policy'
 #: The system metadata key (after its prefix) the requests are kept under.
 SYSMETA_KEY = 'pci_requests'
 
+# One device spec of an alias.
+_Spec = collections.abc.Mapping[str, Any]
+# What the functions take for an alias table: what parse_aliases returns,
+# or any mapping of alias names to (numa_policy, specs) pairs.
+_Aliases = collections.abc.Mapping[
+    str, tuple[str, collections.abc.Iterable[_Spec]]]
+# One PCI request, as made here or read back from system metadata.
+_Request = dict[str, Any]
+# One item of an extra spec: (name, count, item text); see _split_alias_spec.
+_Item = tuple[str | None, int | None, str]
 
-def _get_alias_from_config():
+
+def _get_alias_from_config() -> alias_mod.AliasTable:
     """Return the alias table of the configured sources.
 
     The historical name of :func:`get_alias_from_config`.
@@ -59,7 +71,7 @@ def _get_alias_from_config():
 get_alias_from_config = _get_alias_from_config
 
 
-def _split_alias_spec(alias_spec):
+def _split_alias_spec(alias_spec: str) -> tuple[_Item, ...]:
     """Split an extra spec into ``((name, count, item), ...)``.
 
     ``name`` is None for a malformed item and ``count`` is None for a bad
@@ -68,19 +80,20 @@ def _split_alias_spec(alias_spec):
     ``MAX_DEVICE_COUNT + 1`` (it is never turned into an int of its own:
     a count may have thousands of digits).
     """
-    items = []
+    items: list[_Item] = []
     for item in alias_spec.split(','):
         parts = item.split(':')
         if len(parts) != 2 or not parts[0].strip():
             items.append((None, None, item))
             continue
-        name, count = parts[0].strip(), parts[1].strip()
-        if count.isascii() and count.isdigit():
-            digits = count.lstrip('0')
+        name, count_text = parts[0].strip(), parts[1].strip()
+        count: int | None
+        if count_text.isascii() and count_text.isdigit():
+            digits = count_text.lstrip('0')
             if len(digits) > len(str(bounds.MAX_DEVICE_COUNT)):
                 count = bounds.MAX_DEVICE_COUNT + 1
             else:
-                count = int(count)
+                count = int(count_text)
                 if count < 1:
                     count = None
         else:
@@ -96,7 +109,7 @@ _cached_split = functools.lru_cache(maxsize=bounds.ALIAS_SPEC_CACHE_SIZE)(
     _split_alias_spec)
 
 
-def _parse_alias_spec(alias_spec):
+def _parse_alias_spec(alias_spec: str) -> tuple[_Item, ...]:
     """Split an extra spec into items, as :func:`_split_alias_spec` does.
 
     Cached for values of up to
@@ -124,22 +137,26 @@ def _parse_alias_spec(alias_spec):
     return _cached_split(alias_spec)
 
 
-_parse_alias_spec.cache_clear = _cached_split.cache_clear
-_parse_alias_spec.cache_info = _cached_split.cache_info
+# So that tests and the benchmark can empty and inspect the cache (mypy does
+# not know that a function may be given attributes).
+_parse_alias_spec.cache_clear = (  # type: ignore[attr-defined]
+    _cached_split.cache_clear)
+_parse_alias_spec.cache_info = (  # type: ignore[attr-defined]
+    _cached_split.cache_info)
 
 
-def _check_policy(policy):
+def _check_policy(policy: object) -> None:
     if not isinstance(policy, str) or policy not in alias_mod.NUMA_POLICIES:
         raise exception.InvalidPCINUMAAffinity(policy=_policy_shown(policy))
 
 
-def _policy_shown(policy):
+def _policy_shown(policy: object) -> str:
     if isinstance(policy, str) and len(policy) <= 100:
         return policy
     return bounds.shown(policy)
 
 
-def _check_affinity_policy(affinity_policy):
+def _check_affinity_policy(affinity_policy: str | None) -> str | None:
     """Check the caller's policy: None or '' (no override), or a policy."""
     if affinity_policy is None or (isinstance(affinity_policy, str)
                                    and not affinity_policy):
@@ -148,7 +165,8 @@ def _check_affinity_policy(affinity_policy):
     return str.__str__(affinity_policy)
 
 
-def _alias_of(aliases, name):
+def _alias_of(aliases: _Aliases,
+              name: str) -> tuple[str, list[dict[str, Any]]]:
     """Return ``(numa_policy, specs)`` of ``name`` in a caller's table."""
     try:
         numa_policy, specs = aliases[name]
@@ -163,8 +181,9 @@ def _alias_of(aliases, name):
                    % (name, bounds.type_name(exc))) from None
 
 
-def _translate_alias_to_requests(alias_spec, affinity_policy=None, *,
-                                 aliases=None):
+def _translate_alias_to_requests(
+        alias_spec: str, affinity_policy: str | None = None, *,
+        aliases: _Aliases | None = None) -> list[_Request]:
     """Translate a ``pci_passthrough:alias`` value into PCI requests.
 
     :param alias_spec: the extra spec's value, ``NAME:COUNT[,...]``: at
@@ -229,7 +248,7 @@ def _translate_alias_to_requests(alias_spec, affinity_policy=None, *,
 translate_alias_to_requests = _translate_alias_to_requests
 
 
-def _lookup(obj, key, what):
+def _lookup(obj: object, key: str, what: str) -> Any:
     """Read ``key`` from a mapping, a dict-like object or plain attributes.
 
     Objects with a ``get(key, default)`` method (dicts, and the versioned
@@ -255,7 +274,7 @@ def _lookup(obj, key, what):
             % (key, bounds.type_name(exc))) from None
 
 
-def _extra_specs(flavor):
+def _extra_specs(flavor: object) -> collections.abc.Mapping[str, Any] | None:
     """The flavor's extra specs: a mapping, or None when it has none."""
     extra_specs = _lookup(flavor, 'extra_specs', 'flavor')
     if extra_specs is None or isinstance(extra_specs,
@@ -269,7 +288,8 @@ def _extra_specs(flavor):
 _ABSENT = object()
 
 
-def _extra_spec(extra_specs, key):
+def _extra_spec(extra_specs: collections.abc.Mapping[str, Any] | None,
+                key: str) -> Any:
     """``extra_specs[key]``, or _ABSENT (also when there are no extra specs).
 
     :raises nova_pci_alias.exception.InvalidInput: reading it raised.
@@ -286,8 +306,9 @@ def _extra_spec(extra_specs, key):
             % (key, bounds.type_name(exc))) from None
 
 
-def get_pci_requests_from_flavor(flavor, affinity_policy=None, *,
-                                 aliases=None):
+def get_pci_requests_from_flavor(
+        flavor: object, affinity_policy: str | None = None, *,
+        aliases: _Aliases | None = None) -> list[_Request]:
     """Return the PCI requests a flavor's extra specs ask for.
 
     :param flavor: a dict or any object with ``extra_specs`` (item or
@@ -308,7 +329,7 @@ def get_pci_requests_from_flavor(flavor, affinity_policy=None, *,
         alias_spec, affinity_policy, aliases=aliases)
 
 
-def _policy_value(value):
+def _policy_value(value: object) -> str | None:
     """A NUMA policy read from a flavor or image: a str or None."""
     if value is _ABSENT or value is None:
         return None
@@ -317,7 +338,8 @@ def _policy_value(value):
     raise exception.InvalidPCINUMAAffinity(policy=bounds.shown(value))
 
 
-def get_pci_numa_policy_constraint(flavor, image_meta):
+def get_pci_numa_policy_constraint(flavor: object,
+                                   image_meta: object) -> str | None:
     """Return the PCI NUMA policy a flavor and an image ask for, or None.
 
     :param flavor: a dict or object with ``extra_specs`` (a mapping).
@@ -343,7 +365,7 @@ def get_pci_numa_policy_constraint(flavor, image_meta):
     return policy
 
 
-def _sysmeta_value(system_metadata, key):
+def _sysmeta_value(system_metadata: object, key: str) -> Any:
     if system_metadata is None:
         return None
     if isinstance(system_metadata, collections.abc.Mapping):
@@ -371,7 +393,7 @@ def _sysmeta_value(system_metadata, key):
     return None
 
 
-def _check_prefix(prefix):
+def _check_prefix(prefix: str) -> str:
     if not isinstance(prefix, str):
         raise exception.InvalidInput(
             what='system metadata key prefix',
@@ -380,7 +402,7 @@ def _check_prefix(prefix):
     return str.__str__(prefix)
 
 
-def _stored_requests(value, key):
+def _stored_requests(value: object, key: str) -> list[_Request]:
     """Decode the JSON text of stored requests, within the limits."""
     if not isinstance(value, (str, bytes, bytearray)):
         raise exception.InvalidStashedRequests(
@@ -390,6 +412,7 @@ def _stored_requests(value, key):
         raise exception.InvalidStashedRequests(
             key=key, reason='%d characters; at most %d are read' % (
                 len(value), bounds.MAX_STORED_REQUESTS_LENGTH))
+    problem: str | None
     try:
         stored = jsonutils.loads(bytes(value) if isinstance(
             value, bytearray) else value)
@@ -410,7 +433,8 @@ def _stored_requests(value, key):
     return stored
 
 
-def get_instance_pci_requests(instance, prefix=''):
+def get_instance_pci_requests(instance: object,
+                              prefix: str = '') -> list[_Request]:
     """Return the PCI requests kept in an instance's system metadata.
 
     :param instance: a dict or object with ``system_metadata``: a dict, or a
@@ -443,8 +467,9 @@ def get_instance_pci_requests(instance, prefix=''):
     return requests
 
 
-def save_flavor_pci_info(metadata, instance_type, prefix='', *,
-                         aliases=None):
+def save_flavor_pci_info(metadata: collections.abc.MutableMapping[str, Any],
+                         instance_type: object, prefix: str = '', *,
+                         aliases: _Aliases | None = None) -> None:
     """Keep a flavor's PCI requests in ``metadata`` as JSON.
 
     Stores nothing when the flavor asks for no PCI device.
@@ -475,7 +500,8 @@ def save_flavor_pci_info(metadata, instance_type, prefix='', *,
             'a dict' % (key, bounds.type_name(exc))) from None
 
 
-def delete_flavor_pci_info(metadata, *prefixes):
+def delete_flavor_pci_info(metadata: collections.abc.MutableMapping[str, Any],
+                           *prefixes: str) -> None:
     """Remove the PCI requests kept under each prefix, where present.
 
     :raises nova_pci_alias.exception.InvalidInput: a prefix is not a

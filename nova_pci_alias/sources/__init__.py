@@ -27,6 +27,14 @@ list of every source with :func:`nova_pci_alias.parse_aliases`.
 """
 
 import abc
+from collections.abc import Hashable
+from collections.abc import Mapping
+from collections.abc import Sequence
+from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from oslo_config import cfg
 
 #: The stevedore namespace alias source plugins are registered in.
 NAMESPACE = 'nova_pci_alias.sources'
@@ -44,11 +52,11 @@ class AliasSource(metaclass=abc.ABCMeta):
         from.
     """
 
-    def __init__(self, conf):
+    def __init__(self, conf: 'cfg.ConfigOpts') -> None:
         self.conf = conf
 
     @abc.abstractmethod
-    def entries(self):
+    def entries(self) -> Sequence[Mapping[str, Any] | str]:
         """Return this source's alias entries, in order.
 
         :returns: a list of alias entries, each a dict or the JSON text of
@@ -59,7 +67,7 @@ class AliasSource(metaclass=abc.ABCMeta):
             (without secrets) and why.
         """
 
-    def change_token(self):
+    def change_token(self) -> Hashable | None:
         """Return a cheap token that changes whenever the entries change.
 
         The registry calls this on each refresh and reads :meth:`entries`
@@ -73,7 +81,7 @@ class AliasSource(metaclass=abc.ABCMeta):
         """
         return None
 
-    def entries_accepted(self):
+    def entries_accepted(self) -> None:
         """Hear that the entries :meth:`entries` last returned are served.
 
         The registry calls this after a table built with those entries
@@ -84,7 +92,7 @@ class AliasSource(metaclass=abc.ABCMeta):
         registry; the new table stays in service.
         """
 
-    def location(self):
+    def location(self) -> str | None:
         """Return where this source reads from, for messages.
 
         The registry adds it to the error that reports an invalid entry of
@@ -97,7 +105,7 @@ class AliasSource(metaclass=abc.ABCMeta):
         return None
 
     @classmethod
-    def list_opts(cls):
+    def list_opts(cls) -> Sequence[tuple[str, Sequence['cfg.Opt']]]:
         """Return this source's options for the sample configuration.
 
         :returns: a list of ``(group_name, [Opt, ...])`` tuples.
