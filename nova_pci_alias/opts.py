@@ -28,6 +28,8 @@ Which sources a configuration names is decided in one place,
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from oslo_config import cfg
 import stevedore
 
@@ -180,7 +182,7 @@ def sources_set(conf: cfg.ConfigOpts) -> bool:
         cfg.Locations.opt_default, cfg.Locations.set_default)
 
 
-def list_opts() -> list[tuple[cfg.OptGroup | str, list[cfg.Opt]]]:
+def list_opts() -> list[tuple[cfg.OptGroup | str, Sequence[cfg.Opt]]]:
     """Return the options of ``[pci_alias]``, the driver and the sources.
 
     The ``nova_pci_alias`` entry point of the ``oslo.config.opts``
@@ -188,7 +190,7 @@ def list_opts() -> list[tuple[cfg.OptGroup | str, list[cfg.Opt]]]:
     driver group (:data:`SAMPLE_DRIVER_GROUP`), then the options of every
     installed alias source, by source name.
     """
-    result: list[tuple[cfg.OptGroup | str, list[cfg.Opt]]] = [
+    result: list[tuple[cfg.OptGroup | str, Sequence[cfg.Opt]]] = [
         *_GROUP.list_opts(), *_DRIVER_GROUP.list_opts()]
     manager: stevedore.ExtensionManager[sources.AliasSource] = (
         stevedore.ExtensionManager(sources.NAMESPACE))
