@@ -22,7 +22,10 @@ the command needs (``python -X importtime`` shows what); the figures are
 the median, minimum and maximum wall time of the runs, and the median of
 the processor time they used (user and system), which a busy machine
 inflates less.  The first run is not counted: it may write the byte-code
-and entry point caches.
+and entry point caches.  One more run, with ``python -X importtime``,
+prints the import time of what the command spends most of its time on:
+oslo.config, oslo.log, SQLAlchemy's Core, and oslo.db's enginefacade
+(which brings in SQLAlchemy's ORM).
 
     python tools/bench_cli.py [--runs N]
 """
@@ -41,6 +44,15 @@ EXAMPLE = os.path.join(REPO, 'etc', 'nova-pci-alias',
 SPEC = 'gpu:2,nic:1'
 #: The goal for the median wall time, in seconds.
 GOAL = 0.3
+#: The modules whose import time (cumulative, at their first import) is
+#: shown, and their labels: each includes what it imports first.
+IMPORTS = (
+    ('oslo_config.cfg', 'oslo.config'),
+    ('oslo_log.log', 'oslo.log'),
+    ('sqlalchemy', 'SQLAlchemy (Core)'),
+    ('oslo_db.sqlalchemy.enginefacade', 'oslo.db enginefacade'),
+    ('sqlalchemy.orm', 'SQLAlchemy ORM (by oslo.db)'),
+)
 
 
 def script(name):
@@ -60,7 +72,11 @@ def _run(args, cwd):
 
 
 def time_translate(runs):
-    """Return the (wall, cpu) seconds of ``runs`` translate processes."""
+    """Time ``runs`` translate processes, and the imports of one more.
+
+    :returns: the (wall, cpu) seconds of each run, and what
+        :func:`import_times` returns.
+    """
     with tempfile.TemporaryDirectory() as cwd:
         manage = [script('nova-pci-alias-manage'), '--config-file', EXAMPLE]
         subprocess.run(manage + ['db', 'sync'], cwd=cwd, check=True,
@@ -71,7 +87,30 @@ def time_translate(runs):
         translate = [script('nova-pci-alias'), '--config-file', EXAMPLE,
                      'translate', SPEC]
         _run(translate, cwd)
-        return [_run(translate, cwd) for _ in range(runs)]
+        return ([_run(translate, cwd) for _ in range(runs)],
+                import_times(translate, cwd))
+
+
+def import_times(args, cwd):
+    """Return ``{module: ms}`` for :data:`IMPORTS`, and the total, in ms.
+
+    From one run of ``args`` under ``python -X importtime``: a module's
+    cumulative time where it is first imported, and the total of the
+    top-level imports.  Under the profiler the imports take longer than in
+    a run of their own: compare the figures with each other.
+    """
+    result = subprocess.run([sys.executable, '-X', 'importtime'] + args,
+                            cwd=cwd, check=True, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    times, total = {}, 0
+    for line in result.stderr.splitlines():
+        if not line.startswith('import time:') or 'self [us]' in line:
+            continue
+        _, cumulative, name = line[len('import time:'):].split('|')
+        if not name[1:].startswith(' '):
+            total += int(cumulative)
+        times.setdefault(name.strip(), int(cumulative) / 1000)
+    return times, total / 1000
 
 
 def rows(repeat):
@@ -81,7 +120,7 @@ def rows(repeat):
               'beside %s' % sys.executable, flush=True)
         return []
     runs = max(5, 2 * repeat + 1)
-    times = time_translate(runs)
+    times, (imports, total) = time_translate(runs)
     walls = [wall for wall, _ in times]
     label = 'nova-pci-alias translate, quick start, %d processes' % runs
     return [
@@ -91,6 +130,12 @@ def rows(repeat):
         (label + ': max', max(walls), 's', None, None),
         (label + ': median CPU', statistics.median(c for _, c in times),
          's', None, None),
+    ] + [
+        ('translate imports (-X importtime): %s' % name,
+         imports.get(module, 0.0), 'ms', None, None)
+        for module, name in IMPORTS
+    ] + [
+        ('translate imports (-X importtime): all', total, 'ms', None, None),
     ]
 
 
