@@ -186,16 +186,14 @@ COMMAND = common.Command(
                 'pci_passthrough:alias extra spec into PCI requests, or '
                 'validate the whole configuration. It reads nova.conf from '
                 'the usual places unless --config-file is given.',
-    exit_codes=(common.EXIT_OK, common.EXIT_INVALID_ALIAS,
-                common.EXIT_SOURCE, common.EXIT_BAD_REQUEST,
-                common.EXIT_NOT_READY, common.EXIT_EMPTY),
+    exit_codes=common.TABLE_EXIT_CODES,
     register=_register,
     action=_run)
 
 
-def main(argv=None, conf=None, out=None, err=None):
-    """Run the command; return its exit code (see :func:`common.run`)."""
-    return common.run(COMMAND, argv, conf=conf, out=out, err=err)
+#: The console script: ``main(argv=None, conf=None, out=None, err=None)``
+#: returns the exit code (see :func:`common.run`).
+main = COMMAND.main
 
 
 if __name__ == '__main__':

@@ -65,6 +65,10 @@ EXIT_CODES = {
 #: The distribution whose version ``--version`` prints.
 DISTRIBUTION = 'nova_pci_alias'
 
+#: The codes a command that reads or writes the alias table can end with.
+TABLE_EXIT_CODES = (EXIT_OK, EXIT_INVALID_ALIAS, EXIT_SOURCE,
+                    EXIT_BAD_REQUEST, EXIT_NOT_READY, EXIT_EMPTY)
+
 # Most specific first: the first class an error is an instance of wins.
 _EXIT_CODES = (
     (exception.PciInvalidAlias, EXIT_INVALID_ALIAS),
@@ -128,6 +132,10 @@ class Command:
         self.exit_codes = tuple(sorted(set(exit_codes) | _RUNNER_CODES))
         self.register = register
         self.action = action
+
+    def main(self, argv=None, conf=None, out=None, err=None):
+        """Run the command; return its exit code (see :func:`run`)."""
+        return run(self, argv, conf=conf, out=out, err=err)
 
     def epilog(self):
         """The exit codes paragraph of ``--help``."""

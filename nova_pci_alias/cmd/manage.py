@@ -286,16 +286,14 @@ COMMAND = common.Command(
                 'as the [pci] alias lines of a nova.conf. Every write '
                 'validates the whole resulting table first, and changes '
                 'nothing if it is invalid.',
-    exit_codes=(common.EXIT_OK, common.EXIT_INVALID_ALIAS,
-                common.EXIT_SOURCE, common.EXIT_BAD_REQUEST,
-                common.EXIT_NOT_READY, common.EXIT_EMPTY),
+    exit_codes=common.TABLE_EXIT_CODES,
     register=_register,
     action=_run)
 
 
-def main(argv=None, conf=None, out=None, err=None):
-    """Run the command; return its exit code (see :func:`common.run`)."""
-    return common.run(COMMAND, argv, conf=conf, out=out, err=err)
+#: The console script: ``main(argv=None, conf=None, out=None, err=None)``
+#: returns the exit code (see :func:`common.run`).
+main = COMMAND.main
 
 
 if __name__ == '__main__':
