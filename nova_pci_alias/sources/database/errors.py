@@ -235,9 +235,10 @@ def translate(exc: BaseException, location: str, *,
     if isinstance(exc, (ImportError, sa_exc.NoSuchModuleError)):
         return exception.AliasSourceError(
             source=SOURCE_NAME, reason='%s: the database driver of this URL '
-            'is not installed (%s); install it, e.g. PyMySQL for '
-            'mysql+pymysql or psycopg2 for postgresql+psycopg2' % (
-                location, said))
+            'is not installed (%s); install it, e.g. with '
+            '"pip install nova_pci_alias[mysql]" (PyMySQL, for '
+            'mysql+pymysql) or "nova_pci_alias[postgresql]" (psycopg2, for '
+            'postgresql+psycopg2)' % (location, said))
     if isinstance(exc, db_exc.DBNonExistentTable):
         return not_ready(location, 'has no PCI alias tables')
     if isinstance(exc, (db_exc.DBError, sa_exc.SQLAlchemyError)):

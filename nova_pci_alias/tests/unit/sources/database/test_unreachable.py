@@ -85,6 +85,10 @@ class TestDriverNotInstalled(test_base.BaseTestCase):
         self.assertIn('the database driver of this URL is not installed',
                       self.error('mysql+nosuchdriver://u:s@h/x'))
 
+    def test_names_the_extra_that_brings_the_driver(self):
+        self.assertIn('nova_pci_alias[mysql]',
+                      self.error('mysql+nosuchdriver://u:s@h/x'))
+
     def test_driver_module_missing(self):
         # mysqlclient (MySQLdb) is not among the test requirements.
         self.assertIn("No module named 'MySQLdb'",
