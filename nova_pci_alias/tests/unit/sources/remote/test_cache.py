@@ -16,6 +16,7 @@ The cache file that lets a restart during an outage start from the last
 good document.
 """
 
+import errno
 import json
 import os
 import stat
@@ -65,6 +66,24 @@ class PausedCacheWriterFixture(fixtures.Fixture):
         if self.process.poll() is None:
             self.process.kill()
         self.process.wait()
+
+
+# A user and group id that own nothing in the tests' directories.
+_NOBODY = 65534
+
+
+class EffectiveUserFixture(fixtures.Fixture):
+    """The process acts as user and group ``uid`` (it must run as root)."""
+
+    def __init__(self, uid):
+        super().__init__()
+        self.uid = uid
+
+    def _setUp(self):
+        os.setegid(self.uid)
+        self.addCleanup(os.setegid, 0)
+        os.seteuid(self.uid)
+        self.addCleanup(os.seteuid, 0)
 
 
 class TestCacheFile(remote_base.RemoteTestCase):
@@ -277,3 +296,56 @@ class TestCacheFile(remote_base.RemoteTestCase):
         self.cached_registry().get_table()
         self.assertIn('cannot write its cache file %s' % self.cache_file,
                       self.logger.output)
+
+    def test_unwritable_cache_file_leaves_no_temporary_file(self):
+        # The temporary file is written, but cannot replace a directory.
+        os.mkdir(self.cache_file)
+        self.cached_registry().get_table()
+        self.assertEqual([], self.temporary_files())
+
+    def leftover_name(self):
+        return os.path.join(self.directory, '.aliases.json.abcdefgh.tmp')
+
+    def test_symbolic_link_named_as_a_leftover_is_kept(self):
+        # Never followed: its target, wherever it is, is not removed, and
+        # the cache file is written.
+        target = os.path.join(self.directory, 'target')
+        open(target, 'wb').close()
+        os.symlink(target, self.leftover_name())
+        self.cached_registry().get_table()
+        self.assertEqual(['.aliases.json.abcdefgh.tmp', 'aliases.json',
+                          'target'], sorted(os.listdir(self.directory)))
+
+    def test_fifo_named_as_a_leftover_is_kept(self):
+        os.mkfifo(self.leftover_name())
+        self.cached_registry().get_table()
+        self.assertEqual(['.aliases.json.abcdefgh.tmp', 'aliases.json'],
+                         sorted(os.listdir(self.directory)))
+
+    def let_others_enter(self, directory):
+        while directory != os.path.dirname(directory):
+            mode = stat.S_IMODE(os.stat(directory).st_mode)
+            if not mode & stat.S_IXOTH:
+                os.chmod(directory, mode | stat.S_IXOTH)
+                self.addCleanup(os.chmod, directory, mode)
+            directory = os.path.dirname(directory)
+
+    def test_unreadable_cache_file_is_reported(self):
+        # Owned by the service's user and trusted, but not readable.
+        self.write_cache(0o200)
+        if os.geteuid() == 0:
+            # Root reads any file: read as another user, who may enter
+            # the directories above the file.
+            os.chown(self.cache_file, _NOBODY, -1)
+            self.let_others_enter(self.directory)
+            self.useFixture(EffectiveUserFixture(_NOBODY))
+        self.assertIn('cannot read the cache file: [Errno %d]'
+                      % errno.EACCES, self.refusal())
+
+    def test_cache_file_below_a_regular_file_is_reported(self):
+        self.configure(cache_file=os.path.join(self.directory, 'file',
+                                               'aliases.json'))
+        open(os.path.join(self.directory, 'file'), 'wb').close()
+        self.server.stop()
+        self.assertIn('cannot read the cache file: [Errno %d]'
+                      % errno.ENOTDIR, self.refusal())
