@@ -22,11 +22,14 @@ import os
 import stat
 import subprocess
 import sys
+import tempfile
 import threading
 
 import fixtures
+from oslotest import base as oslotest_base
 
 from nova_pci_alias import exception
+from nova_pci_alias.sources.remote import cache as remote_cache
 from nova_pci_alias.sources.remote import source as remote
 from nova_pci_alias.tests.unit.fakes import entry
 from nova_pci_alias.tests.unit.sources.remote import base as remote_base
@@ -349,3 +352,50 @@ class TestCacheFile(remote_base.RemoteTestCase):
         self.server.stop()
         self.assertIn('cannot read the cache file: [Errno %d]'
                       % errno.ENOTDIR, self.refusal())
+
+
+class RacingCleanupFixture(fixtures.Fixture):
+    """Another writer cleans up just after each new temporary file is made.
+
+    Its cleanup runs between this writer's creating a temporary file and
+    locking it, the one moment the file is not held: it takes the file for
+    a leftover and removes it.  ``times`` such races happen.
+    """
+
+    def __init__(self, path, times):
+        super().__init__()
+        self.path = path
+        self.times = times
+
+    def _setUp(self):
+        real_mkstemp = tempfile.mkstemp
+
+        def mkstemp(*args, **kwargs):
+            made = real_mkstemp(*args, **kwargs)
+            if self.times:
+                self.times -= 1
+                remote_cache.remove_leftovers(self.path)
+            return made
+
+        self.useFixture(fixtures.MonkeyPatch('tempfile.mkstemp', mkstemp))
+
+
+class TestRacingWriters(oslotest_base.BaseTestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.directory = self.useFixture(fixtures.TempDir()).path
+        self.cache_file = os.path.join(self.directory, 'aliases.json')
+
+    def test_temporary_file_removed_before_its_lock_is_made_again(self):
+        self.useFixture(RacingCleanupFixture(self.cache_file, 1))
+        remote_cache.write(self.cache_file, b'new')
+        with open(self.cache_file, 'rb') as cache:
+            self.assertEqual(b'new', cache.read())
+
+    def test_temporary_files_that_keep_disappearing_fail_the_write(self):
+        remote_cache.write(self.cache_file, b'old')
+        self.useFixture(RacingCleanupFixture(self.cache_file, 3))
+        exc = self.assertRaises(OSError, remote_cache.write,
+                                self.cache_file, b'new')
+        self.assertEqual(errno.EAGAIN, exc.errno)
