@@ -97,3 +97,22 @@ class TestRegisterOpts(base.BaseTestCase):
             conf([], default_config_files=[], default_config_dirs=[])
         first.set_override('refresh_interval', 5, group='pci_alias')
         self.assertEqual(60, second.pci_alias.refresh_interval)
+
+    def test_nova_definition_of_pci_in_placement_is_kept(self):
+        conf = cfg.ConfigOpts()
+        conf.register_opt(cfg.BoolOpt('pci_in_placement', default=True),
+                          group=opts.NOVA_PLACEMENT_GROUP)
+        opts.register_nova_opts(conf)
+        conf([], default_config_files=[], default_config_dirs=[])
+        self.assertTrue(conf[opts.NOVA_PLACEMENT_GROUP].pci_in_placement)
+
+
+class TestDriverGroups(base.BaseTestCase):
+
+    def test_config_source_group_never_loaded_is_skipped(self):
+        # config_source set after the files were read: oslo.config never
+        # registered the group's driver option.
+        conf = cfg.ConfigOpts()
+        conf([], default_config_files=[], default_config_dirs=[])
+        conf.set_override('config_source', ['never_loaded'])
+        self.assertEqual([], opts.driver_groups(conf))

@@ -69,6 +69,17 @@ class HelpAndVersionTests:
              ''),
             (result.returncode, result.stdout, result.stderr))
 
+    def test_module_runs_the_command(self):
+        # python -m MODULE, for a tree with no console scripts installed.
+        module = importlib.metadata.entry_points(
+            group='console_scripts', name=self.SCRIPT)[self.SCRIPT].module
+        result = subprocess.run([sys.executable, '-m', module, '--version'],
+                                capture_output=True, text=True, timeout=60)
+        self.assertEqual(
+            (0, '%s %s\n' % (self.SCRIPT,
+                             importlib.metadata.version('nova_pci_alias'))),
+            (result.returncode, result.stdout))
+
     def test_help_starts_with_the_usage(self):
         self.assertTrue(self.help().startswith('usage:%s' % self.SCRIPT))
 

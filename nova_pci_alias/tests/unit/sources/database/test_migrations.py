@@ -13,6 +13,11 @@
 """Tests of the migrations: empty to head on every backend, models in sync.
 """
 
+import os
+import subprocess
+import sys
+
+import fixtures
 from oslo_db.sqlalchemy import test_migrations
 import sqlalchemy as sa
 
@@ -75,6 +80,28 @@ class TestUpgradeMySQL(TestUpgrade):
 
 class TestUpgradePostgreSQL(TestUpgrade):
     FIXTURE = base.EmptyPostgreSQLFixture
+
+
+class TestAlembicCommand(base.DatabaseTestCase):
+    """The ``alembic -x url=...`` command that writes new migrations."""
+
+    FIXTURE = base.EmptySQLiteFixture
+
+    def test_upgrade_of_the_database_given_by_url(self):
+        directory = self.useFixture(fixtures.TempDir()).path
+        with open(os.path.join(directory, 'alembic.ini'), 'w') as ini:
+            ini.write('[alembic]\nscript_location = %s\n'
+                      % migration.SCRIPT_LOCATION)
+        subprocess.run([sys.executable, '-m', 'alembic', '-x',
+                        'url=sqlite:///dev.sqlite', 'upgrade', 'head'],
+                       cwd=directory, check=True, capture_output=True,
+                       timeout=120)
+        engine = sa.create_engine('sqlite:///%s' % os.path.join(
+            directory, 'dev.sqlite'))
+        self.addCleanup(engine.dispose)
+        with engine.connect() as connection:
+            self.assertEqual(models.SCHEMA_HEAD,
+                             migration.current_revision(connection))
 
 
 class TestRevisionList(base.DatabaseTestCase):

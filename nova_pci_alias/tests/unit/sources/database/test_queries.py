@@ -228,6 +228,29 @@ class TestSchemaState(base.DatabaseTestCase):
                 "UPDATE pci_alias_version SET version_num = 'fffffffffff0'"))
         self.assertEqual([], queries.get_entries())
 
+    def delete_rows(self, table):
+        with self.engine.begin() as connection:
+            connection.execute(sa.text('DELETE FROM %s' % table))
+
+    def test_empty_version_table(self):
+        # As a "db sync" interrupted before alembic stamped the schema.
+        self.delete_rows('pci_alias_version')
+        exc = self.assertRaises(exception.AliasSourceNotReady,
+                                queries.get_entries)
+        self.assertIn('has no PCI alias tables', str(exc))
+
+    def test_revision_row_missing_for_reads(self):
+        self.delete_rows('pci_alias_revision')
+        exc = self.assertRaises(exception.AliasSourceNotReady,
+                                queries.get_revision)
+        self.assertIn('has no PCI alias revision row', str(exc))
+
+    def test_revision_row_missing_for_writes(self):
+        self.delete_rows('pci_alias_revision')
+        exc = self.assertRaises(exception.AliasSourceNotReady,
+                                queries.create_entry, entry('a'))
+        self.assertIn('has no PCI alias revision row', str(exc))
+
     def test_writes_need_the_schema(self):
         self.drop('pci_alias_version')
         self.assertRaises(exception.AliasSourceNotReady, queries.create_entry,

@@ -16,16 +16,20 @@ The cache file that lets a restart during an outage start from the last
 good document.
 """
 
+import errno
 import json
 import os
 import stat
 import subprocess
 import sys
+import tempfile
 import threading
 
 import fixtures
+from oslotest import base as oslotest_base
 
 from nova_pci_alias import exception
+from nova_pci_alias.sources.remote import cache as remote_cache
 from nova_pci_alias.sources.remote import source as remote
 from nova_pci_alias.tests.unit.fakes import entry
 from nova_pci_alias.tests.unit.sources.remote import base as remote_base
@@ -65,6 +69,24 @@ class PausedCacheWriterFixture(fixtures.Fixture):
         if self.process.poll() is None:
             self.process.kill()
         self.process.wait()
+
+
+# A user and group id that own nothing in the tests' directories.
+_NOBODY = 65534
+
+
+class EffectiveUserFixture(fixtures.Fixture):
+    """The process acts as user and group ``uid`` (it must run as root)."""
+
+    def __init__(self, uid):
+        super().__init__()
+        self.uid = uid
+
+    def _setUp(self):
+        os.setegid(self.uid)
+        self.addCleanup(os.setegid, 0)
+        os.seteuid(self.uid)
+        self.addCleanup(os.seteuid, 0)
 
 
 class TestCacheFile(remote_base.RemoteTestCase):
@@ -277,3 +299,103 @@ class TestCacheFile(remote_base.RemoteTestCase):
         self.cached_registry().get_table()
         self.assertIn('cannot write its cache file %s' % self.cache_file,
                       self.logger.output)
+
+    def test_unwritable_cache_file_leaves_no_temporary_file(self):
+        # The temporary file is written, but cannot replace a directory.
+        os.mkdir(self.cache_file)
+        self.cached_registry().get_table()
+        self.assertEqual([], self.temporary_files())
+
+    def leftover_name(self):
+        return os.path.join(self.directory, '.aliases.json.abcdefgh.tmp')
+
+    def test_symbolic_link_named_as_a_leftover_is_kept(self):
+        # Never followed: its target, wherever it is, is not removed, and
+        # the cache file is written.
+        target = os.path.join(self.directory, 'target')
+        open(target, 'wb').close()
+        os.symlink(target, self.leftover_name())
+        self.cached_registry().get_table()
+        self.assertEqual(['.aliases.json.abcdefgh.tmp', 'aliases.json',
+                          'target'], sorted(os.listdir(self.directory)))
+
+    def test_fifo_named_as_a_leftover_is_kept(self):
+        os.mkfifo(self.leftover_name())
+        self.cached_registry().get_table()
+        self.assertEqual(['.aliases.json.abcdefgh.tmp', 'aliases.json'],
+                         sorted(os.listdir(self.directory)))
+
+    def let_others_enter(self, directory):
+        while directory != os.path.dirname(directory):
+            mode = stat.S_IMODE(os.stat(directory).st_mode)
+            if not mode & stat.S_IXOTH:
+                os.chmod(directory, mode | stat.S_IXOTH)
+                self.addCleanup(os.chmod, directory, mode)
+            directory = os.path.dirname(directory)
+
+    def test_unreadable_cache_file_is_reported(self):
+        # Owned by the service's user and trusted, but not readable.
+        self.write_cache(0o200)
+        if os.geteuid() == 0:
+            # Root reads any file: read as another user, who may enter
+            # the directories above the file.
+            os.chown(self.cache_file, _NOBODY, -1)
+            self.let_others_enter(self.directory)
+            self.useFixture(EffectiveUserFixture(_NOBODY))
+        self.assertIn('cannot read the cache file: [Errno %d]'
+                      % errno.EACCES, self.refusal())
+
+    def test_cache_file_below_a_regular_file_is_reported(self):
+        self.configure(cache_file=os.path.join(self.directory, 'file',
+                                               'aliases.json'))
+        open(os.path.join(self.directory, 'file'), 'wb').close()
+        self.server.stop()
+        self.assertIn('cannot read the cache file: [Errno %d]'
+                      % errno.ENOTDIR, self.refusal())
+
+
+class RacingCleanupFixture(fixtures.Fixture):
+    """Another writer cleans up just after each new temporary file is made.
+
+    Its cleanup runs between this writer's creating a temporary file and
+    locking it, the one moment the file is not held: it takes the file for
+    a leftover and removes it.  ``times`` such races happen.
+    """
+
+    def __init__(self, path, times):
+        super().__init__()
+        self.path = path
+        self.times = times
+
+    def _setUp(self):
+        real_mkstemp = tempfile.mkstemp
+
+        def mkstemp(*args, **kwargs):
+            made = real_mkstemp(*args, **kwargs)
+            if self.times:
+                self.times -= 1
+                remote_cache.remove_leftovers(self.path)
+            return made
+
+        self.useFixture(fixtures.MonkeyPatch('tempfile.mkstemp', mkstemp))
+
+
+class TestRacingWriters(oslotest_base.BaseTestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.directory = self.useFixture(fixtures.TempDir()).path
+        self.cache_file = os.path.join(self.directory, 'aliases.json')
+
+    def test_temporary_file_removed_before_its_lock_is_made_again(self):
+        self.useFixture(RacingCleanupFixture(self.cache_file, 1))
+        remote_cache.write(self.cache_file, b'new')
+        with open(self.cache_file, 'rb') as cache:
+            self.assertEqual(b'new', cache.read())
+
+    def test_temporary_files_that_keep_disappearing_fail_the_write(self):
+        remote_cache.write(self.cache_file, b'old')
+        self.useFixture(RacingCleanupFixture(self.cache_file, 3))
+        exc = self.assertRaises(OSError, remote_cache.write,
+                                self.cache_file, b'new')
+        self.assertEqual(errno.EAGAIN, exc.errno)
