@@ -29,39 +29,17 @@ from nova_pci_alias.tests.unit.wsgi import servers
 
 UWSGI = os.path.join(os.path.dirname(sys.executable), 'uwsgi')
 
-#: As documented, with the port of the test.
-ARGV = [UWSGI, '--http-socket', '127.0.0.1:{port}', '--master',
-        '--processes', '2', '--threads', '4', '--lazy-apps', '--need-app',
-        '--die-on-term', '--module', servers.ENTRY_POINT]
 
+class TestUWSGI(servers.ServerCommandTests, base.BaseTestCase):
 
-class TestUWSGI(base.BaseTestCase):
+    SERVER = UWSGI
+    #: As documented, with the port of the test.
+    ARGV = ['--http-socket', '127.0.0.1:{port}', '--master', '--processes',
+            '2', '--threads', '4', '--lazy-apps', '--need-app',
+            '--die-on-term', '--module', servers.ENTRY_POINT]
 
     def setUp(self):
         super().setUp()
         if not os.path.exists(UWSGI):
             self.skipTest('uWSGI is not installed beside %s (pip install '
                           'uWSGI; tox -e nova has it)' % sys.executable)
-
-    def start(self, text=servers.CONF_TEXT):
-        self.useFixture(servers.ConfigFileFixture(text))
-        return self.useFixture(servers.WSGIServerProcess(ARGV))
-
-    def test_serves_the_document_and_the_healthcheck(self):
-        server = self.start()
-        status, _, body = server.wait_until_serving()
-        health = servers.get(server.url + '/healthcheck')[0]
-        self.assertEqual((200, ['gpu'], 200),
-                         (status, servers.names(body), health))
-
-    def test_unloadable_table_is_unhealthy(self):
-        server = self.start(servers.INVALID_CONF_TEXT)
-        server.wait_until_serving()
-        self.assertEqual(503,
-                         servers.get(server.url + '/healthcheck')[0])
-
-    def test_refuses_to_start_without_sources(self):
-        server = self.start(servers.NO_SOURCES_CONF_TEXT)
-        code = server.wait_for_exit()
-        self.assertEqual((True, True), (
-            code != 0, '[pci_alias] sources is not set' in server.output))

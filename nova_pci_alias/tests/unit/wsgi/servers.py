@@ -169,3 +169,37 @@ class WSGIServerProcess(fixtures.Fixture):
 
 def names(body):
     return [entry['name'] for entry in json.loads(body)['aliases']]
+
+
+class ServerCommandTests:
+    """The tests of one documented WSGI server command, as a mixin.
+
+    A test class sets :attr:`SERVER`, the path of the server's program, and
+    :attr:`ARGV`, its documented arguments with ``{port}`` for the port;
+    it skips in ``setUp`` where the program is not installed.
+    """
+
+    SERVER = None
+    ARGV = ()
+
+    def start(self, text=CONF_TEXT):
+        self.useFixture(ConfigFileFixture(text))
+        return self.useFixture(WSGIServerProcess(
+            [self.SERVER] + list(self.ARGV)))
+
+    def test_serves_the_document_and_the_healthcheck(self):
+        server = self.start()
+        status, _, body = server.wait_until_serving()
+        health = get(server.url + '/healthcheck')[0]
+        self.assertEqual((200, ['gpu'], 200), (status, names(body), health))
+
+    def test_unloadable_table_is_unhealthy(self):
+        server = self.start(INVALID_CONF_TEXT)
+        server.wait_until_serving()
+        self.assertEqual(503, get(server.url + '/healthcheck')[0])
+
+    def test_refuses_to_start_without_sources(self):
+        server = self.start(NO_SOURCES_CONF_TEXT)
+        code = server.wait_for_exit()
+        self.assertEqual((True, True), (
+            code != 0, '[pci_alias] sources is not set' in server.output))

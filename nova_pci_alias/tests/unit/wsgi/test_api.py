@@ -137,40 +137,16 @@ class TestEntryPointModule(InProcessTestCase):
                          servers.names(servers.get(url + '/v1/aliases')[2]))
 
 
-class TestGunicorn(base.BaseTestCase):
+class TestGunicorn(servers.ServerCommandTests, base.BaseTestCase):
     """The documented gunicorn command (doc/source/admin/service.rst)."""
 
+    SERVER = os.path.join(os.path.dirname(sys.executable), 'gunicorn')
     #: As documented, with the port of the test.
     ARGV = ['--bind', '127.0.0.1:{port}', '--workers', '2', '--threads',
             '4', servers.ENTRY_POINT]
 
     def setUp(self):
         super().setUp()
-        self.gunicorn = os.path.join(os.path.dirname(sys.executable),
-                                     'gunicorn')
-        if not os.path.exists(self.gunicorn):
+        if not os.path.exists(self.SERVER):
             self.skipTest('gunicorn is not installed beside %s (it is in '
                           'test-requirements.txt)' % sys.executable)
-
-    def start(self, text=servers.CONF_TEXT):
-        self.useFixture(servers.ConfigFileFixture(text))
-        return self.useFixture(servers.WSGIServerProcess(
-            [self.gunicorn] + self.ARGV))
-
-    def test_serves_the_document_and_the_healthcheck(self):
-        server = self.start()
-        status, _, body = server.wait_until_serving()
-        health = servers.get(server.url + '/healthcheck')[0]
-        self.assertEqual((200, ['gpu'], 200),
-                         (status, servers.names(body), health))
-
-    def test_unloadable_table_is_unhealthy(self):
-        server = self.start(servers.INVALID_CONF_TEXT)
-        server.wait_until_serving()
-        self.assertEqual(503, servers.get(server.url + '/healthcheck')[0])
-
-    def test_refuses_to_start_without_sources(self):
-        server = self.start(servers.NO_SOURCES_CONF_TEXT)
-        code = server.wait_for_exit()
-        self.assertEqual((True, True), (
-            code != 0, '[pci_alias] sources is not set' in server.output))
