@@ -89,6 +89,13 @@ class NovaExceptionModule(fixtures.Fixture):
             sys.modules[self.NAME] = saved
 
 
+def invalid_row_message():
+    """What the error of :meth:`DriverTestCase.invalid_table_error` says."""
+    return ("Invalid PCI alias definition: '80861' does not match "
+            "'^[0-9a-fA-F]{4}$' (field 'vendor_id') [alias source "
+            "'database' at %s, entry 1]" % queries.database_location())
+
+
 class DriverTestCase(base.DatabaseTestCase):
 
     def setUp(self):
@@ -114,6 +121,21 @@ class DriverTestCase(base.DatabaseTestCase):
              default_config_dirs=[])
         self.addCleanup(conf.reset)
         return conf
+
+    def lookup_error(self, error_class, conf):
+        """Read ``[pci] alias``; return the ``error_class`` it raises."""
+        return self.assertRaises(error_class, getattr, conf.pci, 'alias')
+
+    def invalid_table_error(self, error_class=exception.PciInvalidAlias):
+        """Store an invalid row; return what a service's lookup raises."""
+        self.insert_row('gpu', '80861')
+        return self.lookup_error(error_class, self.service_conf())
+
+    def fix_the_row(self, vendor_id='8086'):
+        with self.engine.begin() as connection:
+            connection.execute(sa.text(
+                "UPDATE pci_alias_entries SET vendor_id = :vendor"),
+                {'vendor': vendor_id})
 
     def insert_row(self, name, vendor_id, product_id='1db6'):
         """Write a row the way SQL does, without any validation."""
@@ -195,8 +217,7 @@ class TestValues(DriverTestCase):
     def test_placement_rules_follow_nova_option(self):
         queries.import_entries([entry('gpu'), entry('gpu', '1db7')], 'test')
         conf = self.service_conf(placement=True)
-        exc = self.assertRaises(exception.PciInvalidAlias,
-                                getattr, conf.pci, 'alias')
+        exc = self.lookup_error(exception.PciInvalidAlias, conf)
         self.assertIn('have multiple specs but '
                       '[filter_scheduler]pci_in_placement is True', str(exc))
 
@@ -209,65 +230,42 @@ class TestValues(DriverTestCase):
 class TestFailures(DriverTestCase):
 
     def test_invalid_row_raises_with_its_location(self):
-        self.insert_row('gpu', '80861')
-        conf = self.service_conf()
-        exc = self.assertRaises(exception.PciInvalidAlias,
-                                getattr, conf.pci, 'alias')
-        self.assertEqual(
-            "Invalid PCI alias definition: '80861' does not match "
-            "'^[0-9a-fA-F]{4}$' (field 'vendor_id') [alias source "
-            "'database' at %s, entry 1]" % queries.database_location(),
-            str(exc))
+        exc = self.invalid_table_error()
+        self.assertEqual(invalid_row_message(), str(exc))
 
     def test_invalid_row_is_logged_as_an_error(self):
-        self.insert_row('gpu', '80861')
-        conf = self.service_conf()
-        self.assertRaises(exception.PciInvalidAlias,
-                          getattr, conf.pci, 'alias')
+        self.invalid_table_error()
         self.assertIn('nova_pci_alias could not supply [pci] alias from '
                       'the sources in [pci_alias_driver]', self.logger.output)
 
     def test_failure_is_not_kept_once_fixed(self):
         self.insert_row('gpu', '80861')
         conf = self.service_conf()
-        self.assertRaises(exception.PciInvalidAlias,
-                          getattr, conf.pci, 'alias')
-        with self.engine.begin() as connection:
-            connection.execute(sa.text(
-                "UPDATE pci_alias_entries SET vendor_id = '8086'"))
+        self.lookup_error(exception.PciInvalidAlias, conf)
+        self.fix_the_row()
         self.assertEqual(1, len(conf.pci.alias))
-
-    def fix_the_row(self, vendor_id='8086'):
-        with self.engine.begin() as connection:
-            connection.execute(sa.text(
-                "UPDATE pci_alias_entries SET vendor_id = :vendor"),
-                {'vendor': vendor_id})
 
     def test_a_lasting_failure_is_logged_once(self):
         self.insert_row('gpu', '80861')
         conf = self.service_conf()
         for _ in range(3):
-            self.assertRaises(exception.PciInvalidAlias,
-                              getattr, conf.pci, 'alias')
+            self.lookup_error(exception.PciInvalidAlias, conf)
         self.assertEqual(1, self.logger.output.count(
             'nova_pci_alias could not supply [pci] alias'))
 
     def test_a_new_reason_of_a_failure_is_logged(self):
         self.insert_row('gpu', '80861')
         conf = self.service_conf()
-        self.assertRaises(exception.PciInvalidAlias,
-                          getattr, conf.pci, 'alias')
+        self.lookup_error(exception.PciInvalidAlias, conf)
         self.fix_the_row('xyz')
-        self.assertRaises(exception.PciInvalidAlias,
-                          getattr, conf.pci, 'alias')
+        self.lookup_error(exception.PciInvalidAlias, conf)
         self.assertEqual(2, self.logger.output.count(
             'nova_pci_alias could not supply [pci] alias'))
 
     def test_recovery_is_logged(self):
         self.insert_row('gpu', '80861')
         conf = self.service_conf()
-        self.assertRaises(exception.PciInvalidAlias,
-                          getattr, conf.pci, 'alias')
+        self.lookup_error(exception.PciInvalidAlias, conf)
         self.fix_the_row()
         conf.pci.alias
         self.assertIn('nova_pci_alias supplies [pci] alias from the sources '
@@ -277,19 +275,16 @@ class TestFailures(DriverTestCase):
         with self.engine.begin() as connection:
             connection.execute(sa.text('DROP TABLE pci_alias_revision'))
         conf = self.service_conf()
-        self.assertRaises(exception.AliasSourceNotReady,
-                          getattr, conf.pci, 'alias')
+        self.lookup_error(exception.AliasSourceNotReady, conf)
 
     def test_unknown_source_raises_naming_it(self):
         conf = self.service_conf('sources = nowhere\n')
-        exc = self.assertRaises(exception.AliasSourceNotFound,
-                                getattr, conf.pci, 'alias')
+        exc = self.lookup_error(exception.AliasSourceNotFound, conf)
         self.assertIn('nowhere', str(exc))
 
     def test_config_source_is_refused(self):
         conf = self.service_conf('sources = database, config\n')
-        exc = self.assertRaises(exception.AliasSourceError,
-                                getattr, conf.pci, 'alias')
+        exc = self.lookup_error(exception.AliasSourceError, conf)
         self.assertIn('it reads [pci] alias', str(exc))
 
     def test_source_reading_the_alias_option_gets_an_error(self):
@@ -304,28 +299,24 @@ class TestFailures(DriverTestCase):
             'nova_pci_alias.registry.load_sources',
             lambda conf, names: [('reader', AliasOptionReader(conf))]))
         conf = self.service_conf('sources = reader\n')
-        exc = self.assertRaises(exception.AliasSourceError,
-                                getattr, conf.pci, 'alias')
+        exc = self.lookup_error(exception.AliasSourceError, conf)
         self.assertIn('a source asked for [pci] alias while this driver was '
                       'answering it', str(exc))
 
     def test_empty_source_list_is_refused(self):
         conf = self.service_conf('sources =\n')
-        exc = self.assertRaises(exception.AliasSourceError,
-                                getattr, conf.pci, 'alias')
+        exc = self.lookup_error(exception.AliasSourceError, conf)
         self.assertIn('[pci_alias_driver] sources is empty', str(exc))
 
     def test_source_listed_twice_is_refused(self):
         conf = self.service_conf('sources = database, database\n')
-        exc = self.assertRaises(exception.AliasSourcesMisconfigured,
-                                getattr, conf.pci, 'alias')
+        exc = self.lookup_error(exception.AliasSourcesMisconfigured, conf)
         self.assertIn("[pci_alias_driver] sources lists 'database' twice",
                       str(exc))
 
     def test_refusal_is_logged(self):
         conf = self.service_conf('sources = config\n')
-        self.assertRaises(exception.AliasSourcesMisconfigured,
-                          getattr, conf.pci, 'alias')
+        self.lookup_error(exception.AliasSourcesMisconfigured, conf)
         self.assertIn('could not supply [pci] alias from the sources in '
                       '[pci_alias_driver]', self.logger.output)
 
@@ -338,41 +329,24 @@ class TestInsideNova(DriverTestCase):
         self.nova = self.useFixture(NovaExceptionModule()).module
 
     def test_invalid_table_is_nova_class(self):
-        self.insert_row('gpu', '80861')
-        conf = self.service_conf()
-        self.assertRaises(self.nova.PciInvalidAlias,
-                          getattr, conf.pci, 'alias')
+        self.invalid_table_error(self.nova.PciInvalidAlias)
 
     def test_invalid_table_is_still_our_class(self):
-        self.insert_row('gpu', '80861')
-        conf = self.service_conf()
-        self.assertRaises(exception.PciInvalidAlias,
-                          getattr, conf.pci, 'alias')
+        self.invalid_table_error()
 
     def test_invalid_table_keeps_our_text(self):
-        self.insert_row('gpu', '80861')
-        conf = self.service_conf()
-        exc = self.assertRaises(exception.PciInvalidAlias,
-                                getattr, conf.pci, 'alias')
-        self.assertEqual(
-            "Invalid PCI alias definition: '80861' does not match "
-            "'^[0-9a-fA-F]{4}$' (field 'vendor_id') [alias source "
-            "'database' at %s, entry 1]" % queries.database_location(),
-            str(exc))
+        exc = self.invalid_table_error()
+        self.assertEqual(invalid_row_message(), str(exc))
 
     def test_invalid_table_carries_nova_http_code(self):
-        self.insert_row('gpu', '80861')
-        conf = self.service_conf()
-        exc = self.assertRaises(exception.PciInvalidAlias,
-                                getattr, conf.pci, 'alias')
+        exc = self.invalid_table_error()
         self.assertEqual(400, exc.kwargs['code'])
 
     def test_unreadable_source_is_nova_base_class(self):
         with self.engine.begin() as connection:
             connection.execute(sa.text('DROP TABLE pci_alias_revision'))
         conf = self.service_conf()
-        exc = self.assertRaises(exception.AliasSourceNotReady,
-                                getattr, conf.pci, 'alias')
+        exc = self.lookup_error(exception.AliasSourceNotReady, conf)
         self.assertIsInstance(exc, self.nova.NovaException)
 
 
@@ -380,10 +354,7 @@ class TestOutsideNova(DriverTestCase):
 
     def test_invalid_table_is_exactly_our_class(self):
         self.useFixture(NovaExceptionModule(present=False))
-        self.insert_row('gpu', '80861')
-        conf = self.service_conf()
-        exc = self.assertRaises(exception.PciInvalidAlias,
-                                getattr, conf.pci, 'alias')
+        exc = self.invalid_table_error()
         self.assertIs(exception.PciInvalidAlias, type(exc))
 
 
