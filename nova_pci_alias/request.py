@@ -79,9 +79,19 @@ def _split_alias_spec(alias_spec: str) -> tuple[_Item, ...]:
     count above :data:`~nova_pci_alias.bounds.MAX_DEVICE_COUNT` is kept as
     ``MAX_DEVICE_COUNT + 1`` (it is never turned into an int of its own:
     a count may have thousands of digits).
+
+    :raises nova_pci_alias.exception.InvalidAliasSpec: more than
+        :data:`~nova_pci_alias.bounds.MAX_ALIAS_SPEC_ITEMS` items (an error
+        is not cached: a value refused is refused each time).
     """
+    raw_items = alias_spec.split(',')
+    if len(raw_items) > bounds.MAX_ALIAS_SPEC_ITEMS:
+        raise exception.InvalidAliasSpec(
+            'Invalid PCI alias request %s: it has %d items; at most %d are '
+            'allowed' % (bounds.shown(alias_spec, 60), len(raw_items),
+                         bounds.MAX_ALIAS_SPEC_ITEMS))
     items: list[_Item] = []
-    for item in alias_spec.split(','):
+    for item in raw_items:
         parts = item.split(':')
         if len(parts) != 2 or not parts[0].strip():
             items.append((None, None, item))
@@ -126,12 +136,6 @@ def _parse_alias_spec(alias_spec: str) -> tuple[_Item, ...]:
             'most %d are allowed' % (bounds.shown(alias_spec, 60),
                                      len(alias_spec),
                                      bounds.MAX_ALIAS_SPEC_LENGTH))
-    if alias_spec.count(',') >= bounds.MAX_ALIAS_SPEC_ITEMS:
-        raise exception.InvalidAliasSpec(
-            'Invalid PCI alias request %s: it has %d items; at most %d are '
-            'allowed' % (bounds.shown(alias_spec, 60),
-                         alias_spec.count(',') + 1,
-                         bounds.MAX_ALIAS_SPEC_ITEMS))
     if len(alias_spec) > bounds.MAX_CACHED_ALIAS_SPEC_LENGTH:
         return _split_alias_spec(alias_spec)
     return _cached_split(alias_spec)
