@@ -40,7 +40,6 @@ from nova_pci_alias.sources.database import options as database_options
 from nova_pci_alias.tests.unit import fakes
 from nova_pci_alias.tests.unit.fakes import entry
 from nova_pci_alias.tests.unit import httpserver
-from nova_pci_alias.tests.unit.sources.database import base as db_base
 
 GPU = json.dumps(entry('gpu'))
 NIC = json.dumps(entry('nic', '154c', vendor_id='8086',
@@ -499,10 +498,7 @@ class TestRealDatabaseFailure(ServiceTestCase):
             sock.bind(('127.0.0.1', 0))
             port = sock.getsockname()[1]
         # Nothing listens there once the socket is closed: PostgreSQL's
-        # driver gets "connection refused" at once.  The transaction
-        # context it configures is thrown away afterwards: its PostgreSQL
-        # parameters would reach the databases other tests provision.
-        self.useFixture(db_base.IsolatedContextFixture())
+        # driver gets "connection refused" at once.
         self.conf_fixture.config(group='pci_alias', sources=['database'])
         database_options.register_opts(self.conf)
         self.conf_fixture.config(

@@ -29,10 +29,21 @@ from nova_pci_alias.tests.unit import fakes
 
 
 class _AliasContext:
-    """Point a fixture at the alias database's transaction context."""
+    """Point a fixture at the alias database's transaction context.
+
+    The database is provisioned through a pristine context of its own:
+    oslo.db copies the configuration of the context it is given, and a test
+    that configured the alias context (a PostgreSQL URL, say) would
+    otherwise hand its driver parameters to every database provisioned
+    after it in that process.
+    """
 
     def get_enginefacade(self):
         return queries.context_manager
+
+    def _generate_database_resource(self, _enginefacade):
+        return super()._generate_database_resource(
+            enginefacade.transaction_context())
 
 
 class _MigratedSchema(_AliasContext,
