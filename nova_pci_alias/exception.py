@@ -275,3 +275,23 @@ class AliasSourcesMisconfigured(NoAliasSource, AliasSourceError):
     """
 
     msg_fmt = '[%(group)s] sources %(reason)s'
+
+
+class AliasTableChanged(NovaPciAliasException):
+    """A conditional write found the alias table moved on.
+
+    The write named the ETag of the table it was based on (``If-Match``),
+    and the table committed since has another one: nothing was written.
+    The alias service answers ``412 Precondition Failed``.
+    """
+
+    msg_fmt = ('the PCI alias table has changed since ETag %(expected)s '
+               '(it is now %(current)s): nothing was written; read the '
+               'table again and retry')
+
+
+class AliasRevisionNotFound(NovaPciAliasException):
+    """No recorded change gives the table at the revision asked for."""
+
+    msg_fmt = ('no PCI alias table revision %(revision)s is recorded in the '
+               'history (%(reason)s)')

@@ -457,3 +457,75 @@ def import_entries(entries, origin, *, replace=False,
         _insert(connection, [dict(e) for e in table.entries], 0)
         return len(table.entries), connection.execute(
             _REVISION_QUERY).scalar()
+
+
+# The writes and reads of the change history.  Their contract is fixed
+# here; their bodies come with the history table.
+
+def put_alias(name, entries, *, actor=None, if_match=None,
+              pci_in_placement=False):
+    """Replace the entries of one alias, or create it, if the table is valid.
+
+    The alias keeps its place in the table (the position of its first
+    entry); a new alias goes last.
+
+    :param name: the alias name.
+    :param entries: the alias's entries (mappings), each with no ``name``
+        or this one; at least one.
+    :param actor: the :class:`~nova_pci_alias.sources.database.history.
+        Actor` recorded in the history (None: unknown).
+    :param if_match: None, or the ETags (strings, quoted or not, ``*`` for
+        any) of which the current table's document ETag
+        (:func:`nova_pci_alias.document.etag_of`) must be one, checked
+        under the writers' lock.
+    :param pci_in_placement: validate with the rules of PCI in Placement.
+    :returns: a ``dict`` ``{"revision": int, "created": bool, "entries":
+        [entry, ...] as stored, "etag": the new table's document ETag}``.
+    :raises nova_pci_alias.exception.PciInvalidAlias: the entries, or the
+        table with them, are invalid; nothing is written.
+    :raises nova_pci_alias.exception.AliasTableChanged: ``if_match`` does
+        not match; nothing is written.
+    """
+    raise NotImplementedError
+
+
+def get_history(limit=None, marker=None):
+    """Return recorded changes, newest first, without their entries.
+
+    :param limit: at most this many.
+    :param marker: only changes older than this revision.
+    :returns: a list of dicts ``{"revision", "created_at" (datetime),
+        "operation" ("create", "put", "delete", "import", "restore"),
+        "alias" (name or None), "restored_revision" (int or None),
+        "user_id", "project_id", "request_id", "os_user", "host"}``.
+    """
+    raise NotImplementedError
+
+
+def get_change(revision):
+    """Return one recorded change with the whole table before and after.
+
+    :returns: the dict of :func:`get_history`, plus ``"before"`` and
+        ``"after"``: the entry lists of the whole table.
+    :raises nova_pci_alias.exception.AliasRevisionNotFound: no such change.
+    """
+    raise NotImplementedError
+
+
+def restore_revision(revision, *, actor=None, if_match=None,
+                     pci_in_placement=False):
+    """Make the table what it was at ``revision``, as a new change.
+
+    The table at a revision is the ``after`` of the change that made it, or
+    the ``before`` of the change that followed it (the table as it was
+    before the first recorded change).
+
+    :returns: the dict of :func:`put_alias`, ``created`` False.
+    :raises nova_pci_alias.exception.AliasRevisionNotFound: the history
+        does not give the table at that revision.
+    :raises nova_pci_alias.exception.PciInvalidAlias: that table is not
+        valid under the current rules; nothing is written.
+    :raises nova_pci_alias.exception.AliasTableChanged: as for
+        :func:`put_alias`.
+    """
+    raise NotImplementedError
