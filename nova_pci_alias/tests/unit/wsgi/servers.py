@@ -36,6 +36,7 @@ sources = config
 alias = {"name": "gpu", "vendor_id": "10de", "product_id": "1db6"}
 [pci_alias_api]
 cache_max_age = 30
+auth_strategy = noauth
 """
 
 #: A configuration whose only alias is invalid: the service never loads.
@@ -44,6 +45,8 @@ INVALID_CONF_TEXT = """
 sources = config
 [pci]
 alias = {"name": "gpu", "vendor_id": "nvidia", "product_id": "1db6"}
+[pci_alias_api]
+auth_strategy = noauth
 """
 
 #: A configuration that names no source.
