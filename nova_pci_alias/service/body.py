@@ -75,7 +75,7 @@ def entries_body(value, name):
     """
     if not isinstance(value, dict):
         raise _bad('The body must be a JSON object {"entries": [ENTRY, '
-                   '...]}; it is a %s.' % _json_type(value))
+                   '...]}; it is %s.' % _json_type(value))
     unknown = sorted(set(value) - {'entries'})
     if unknown:
         raise _bad('The body has the key %s; it may only have "entries".'
@@ -85,7 +85,7 @@ def entries_body(value, name):
                    '...]}.')
     entries = value['entries']
     if not isinstance(entries, list):
-        raise _bad('"entries" must be a list of alias entries; it is a %s.'
+        raise _bad('"entries" must be a list of alias entries; it is %s.'
                    % _json_type(entries))
     if not entries:
         raise _bad('"entries" is empty: an alias has at least one entry '
@@ -93,7 +93,7 @@ def entries_body(value, name):
     for index, entry in enumerate(entries):
         if not isinstance(entry, dict):
             raise _bad('entries[%d] must be a JSON object (an alias '
-                       'entry); it is a %s.' % (index, _json_type(entry)))
+                       'entry); it is %s.' % (index, _json_type(entry)))
         if 'name' in entry and entry['name'] != name:
             raise _bad('entries[%d] has the name %s, not the alias %s of '
                        'the path; leave "name" out or give the same one.'
@@ -102,8 +102,8 @@ def entries_body(value, name):
     return entries
 
 
-_JSON_TYPES = ((dict, 'object'), (list, 'list'), (str, 'string'),
-               (bool, 'boolean'), ((int, float), 'number'))
+_JSON_TYPES = ((dict, 'an object'), (list, 'a list'), (str, 'a string'),
+               (bool, 'a boolean'), ((int, float), 'a number'))
 
 
 def _json_type(value):

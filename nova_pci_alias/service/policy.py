@@ -64,13 +64,14 @@ class Authorizer:
         self.enforcer = enforcer
 
     def authorize(self, context, rule):
-        """Raise a 403 :class:`~nova_pci_alias.service.errors.APIError`
-        unless ``rule`` allows the request of ``context``.
+        """Refuse the request unless ``rule`` allows it.
 
         :param context: the request's
             :class:`~oslo_context.context.RequestContext`.
         :param rule: the rule name, one of
             :mod:`nova_pci_alias.service.policies`.
+        :raises nova_pci_alias.service.errors.APIError: 403, the rule (or
+            the token's scope) does not allow the request.
         """
         target = {'project_id': context.project_id,
                   'user_id': context.user_id}

@@ -553,7 +553,8 @@ class TestSourceFailures(ServiceTestCase):
 
     def test_unavailable_reason_is_logged_with_the_request_id(self):
         url = self.serve_sources(self.broken())
-        logger = self.useFixture(OsloLogFormat('nova_pci_alias.service.aliases'))
+        logger = self.useFixture(
+            OsloLogFormat('nova_pci_alias.service.aliases'))
         _, headers, _ = fetch(url)
         # oslo.log's logging_context_format_string: "[global_request_id
         # request_id user_identity]", where it shows "[-]" out of context.
