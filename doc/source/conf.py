@@ -16,6 +16,7 @@ extensions = [
     'sphinx.ext.autodoc',
     'openstackdocstheme',
     'oslo_config.sphinxext',
+    'oslo_policy.sphinxext',
     'stevedore.sphinxext',
 ]
 
