@@ -91,7 +91,8 @@ def _free_port():
 def _write_config(directory, entries):
     path = os.path.join(directory, 'nova.conf')
     with open(path, 'w') as f:
-        f.write('[pci_alias]\nsources = config\n[pci]\n')
+        f.write('[pci_alias]\nsources = config\n'
+                '[pci_alias_api]\nauth_strategy = noauth\n[pci]\n')
         for entry in entries:
             f.write('alias = %s\n' % entry)
     return path
@@ -166,12 +167,16 @@ def bench_app(entries, repeat):
     from nova_pci_alias import document
     from nova_pci_alias import registry
     from nova_pci_alias.service import app
+    from nova_pci_alias.service import options
     from nova_pci_alias.sources import config
 
     conf = cfg.ConfigOpts()
     conf.register_opt(config.alias_opt, group=config.GROUP)
+    options.register_opts(conf)
     conf([], default_config_files=[], default_config_dirs=[])
     conf.set_override('alias', entries, group=config.GROUP)
+    # The application without authentication: what it costs by itself.
+    conf.set_override('auth_strategy', 'noauth', group=options.GROUP)
     application = app.build_app(conf, registry.AliasRegistry.from_config(conf))
     response = webob.Request.blank(PATH).get_response(application)
     if len(document.decode_document(response.body, PATH)) != len(entries):

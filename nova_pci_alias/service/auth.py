@@ -20,8 +20,9 @@ one but the version document at ``/`` and ``/healthcheck``) in what
     keystonemiddleware's ``auth_token``, configured by
     ``[keystone_authtoken]`` as in every OpenStack service. A missing,
     invalid or expired token is answered ``401`` with auth_token's
-    ``WWW-Authenticate: Keystone uri="..."``; :class:`UnauthorizedAsAPIError`
-    only gives that answer the service's API-SIG JSON body.
+    ``WWW-Authenticate: Keystone uri="..."``, and ``503`` when Keystone
+    cannot be asked; :class:`AuthErrorsAsAPIErrors` only gives those
+    answers the service's API-SIG JSON body.
 ``noauth``
     :class:`NoAuth`: nothing is checked, every request acts as an admin
     (roles ``admin``, ``member``, ``reader``) of user and project
@@ -34,6 +35,8 @@ Inside either, :class:`ContextMiddleware` makes the request's
 :class:`NoAuth`) put in the environment, for the policy checks, the
 history's actor and the log lines.
 """
+
+import json
 
 from keystonemiddleware import auth_token
 from oslo_context import context
@@ -61,6 +64,10 @@ NOAUTH_ROLES = 'admin,member,reader'
 UNAUTHORIZED_DETAIL = ('The request has no valid Keystone token: send one '
                        'in X-Auth-Token (it is missing, invalid or '
                        'expired).')
+IDENTITY_UNAVAILABLE_DETAIL = ('The service cannot validate tokens now: the '
+                               'identity service did not answer. Retry '
+                               'later; the reason is in the service\'s log '
+                               'under this request id.')
 
 
 class ContextMiddleware:
@@ -99,14 +106,22 @@ class NoAuth:
         return self.application(environ, start_response)
 
 
-class UnauthorizedAsAPIError:
-    """Give auth_token's 401 the API-SIG JSON body of every other error.
+class AuthErrorsAsAPIErrors:
+    """Give auth_token's own errors the API-SIG JSON body of every other.
 
     :param application: auth_token, wrapping the resources.
 
-    The status and the headers (``WWW-Authenticate`` above all) stay what
-    auth_token answered; only the body changes.
+    auth_token answers ``401`` for a missing, invalid or expired token, and
+    ``503`` when it cannot validate a token (Keystone does not answer);
+    their status and headers (``WWW-Authenticate`` above all) stay, only
+    the body changes. What the resources answer passes untouched: it is in
+    that form already.
     """
+
+    _DETAILS = {
+        401: (errors.UNAUTHORIZED, UNAUTHORIZED_DETAIL),
+        503: (errors.IDENTITY_UNAVAILABLE, IDENTITY_UNAVAILABLE_DETAIL),
+    }
 
     def __init__(self, application):
         self.application = application
@@ -114,14 +129,26 @@ class UnauthorizedAsAPIError:
     @webob.dec.wsgify
     def __call__(self, req):
         response = req.get_response(self.application)
-        if response.status_int != 401:
+        known = self._DETAILS.get(response.status_int)
+        if known is None or _is_api_error(response):
             return response
-        error = errors.error_response(req.environ, 401, errors.UNAUTHORIZED,
-                                      UNAUTHORIZED_DETAIL)
-        for name in ('WWW-Authenticate',):
-            if name in response.headers:
-                error.headers[name] = response.headers[name]
+        code, detail = known
+        error = errors.error_response(req.environ, response.status_int, code,
+                                      detail)
+        if 'WWW-Authenticate' in response.headers:
+            error.headers['WWW-Authenticate'] = response.headers[
+                'WWW-Authenticate']
         return error
+
+
+def _is_api_error(response):
+    """Whether a response already has the API-SIG body of this service."""
+    if response.content_type != 'application/json':
+        return False
+    try:
+        return 'errors' in json.loads(response.body)
+    except (ValueError, TypeError):
+        return False
 
 
 def pipeline(conf, application):
@@ -140,5 +167,5 @@ def pipeline(conf, application):
                     'change the aliases as an admin. Use it for development '
                     'only; set auth_strategy = keystone in production.')
         return NoAuth(application)
-    return UnauthorizedAsAPIError(auth_token.AuthProtocol(
+    return AuthErrorsAsAPIErrors(auth_token.AuthProtocol(
         application, {'oslo_config_config': conf}))

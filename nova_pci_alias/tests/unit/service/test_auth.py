@@ -16,9 +16,11 @@ import datetime
 import logging
 
 import fixtures
+from keystoneauth1 import loading as ks_loading
 from oslo_utils import timeutils
 
 from nova_pci_alias.service import auth
+from nova_pci_alias.tests.unit import remote_servers
 from nova_pci_alias.tests.unit.service import base
 
 
@@ -81,6 +83,39 @@ class TestKeystone(base.APITestCase):
                              token=self.reader,
                              headers={'X-Roles': 'admin'})
         self.assertEqual(403, response.status)
+
+
+class TestKeystoneUnreachable(base.APITestCase):
+    """auth_token cannot ask Keystone about a token: 503."""
+
+    keystone_fixture = False
+
+    def setUp(self):
+        super().setUp()
+        # The service's own user authenticates at a port nobody listens on.
+        self.conf.register_opts(
+            ks_loading.get_auth_plugin_conf_options('password'),
+            group='keystone_authtoken')
+        self.conf_fixture.config(
+            group='keystone_authtoken', auth_type='password',
+            auth_url='http://127.0.0.1:%d/identity'
+                     % remote_servers.closed_port(),
+            username='pci-alias', password='SECRET', user_domain_id='default',
+            project_name='service', project_domain_id='default',
+            http_request_max_retries=0, http_connect_timeout=2)
+        self.response = self.send(token='some-token')
+
+    def test_unavailable(self):
+        self.assertEqual(503, self.response.status)
+
+    def test_unavailable_is_an_api_sig_error(self):
+        self.assertEqual(
+            ('nova_pci_alias.identity_unavailable',
+             auth.IDENTITY_UNAVAILABLE_DETAIL),
+            (self.response.error['code'], self.response.error['detail']))
+
+    def test_unavailable_tells_nothing_of_keystone(self):
+        self.assertNotIn(b'127.0.0.1', self.response.body)
 
 
 class TestNoAuth(base.APITestCase):
