@@ -45,9 +45,10 @@ def get_enforcer():
     """The enforcer for oslo.policy's command-line tools.
 
     The ``nova_pci_alias.service`` entry point of the
-    ``oslo.policy.enforcer`` namespace, used by ``oslopolicy-policy-
-    generator`` and ``oslopolicy-list-redundant``; it reads the
-    configuration files given on their command line.
+    ``oslo.policy.enforcer`` namespace, used by
+    ``oslopolicy-policy-generator`` and ``oslopolicy-list-redundant``; its
+    configuration is ``nova.conf`` from the usual places (and so is its
+    ``[oslo_policy] policy_file``).
     """
     conf = cfg.ConfigOpts()
     conf([], project='nova')
