@@ -43,6 +43,7 @@ An entry is stored field by field, one column each
 holding a key without a column is refused whole, never stored without it.
 """
 
+import collections.abc
 import functools
 
 from oslo_db import api as oslo_db_api
@@ -567,12 +568,19 @@ def _named_entries(name, entries):
     :raises nova_pci_alias.exception.PciInvalidAlias: no entries, an entry
         that is not a mapping, or one named otherwise.
     """
-    if isinstance(entries, (str, bytes)) or not entries:
+    if not isinstance(name, str):
+        raise exception.PciInvalidAlias(
+            reason='an alias name is a string, not %s' % bounds.shown(name))
+    if not isinstance(entries, (list, tuple)):
+        raise exception.PciInvalidAlias(
+            reason='the entries of alias %s are a list, not %s' % (
+                bounds.shown(name), bounds.shown(entries)))
+    if not entries:
         raise exception.PciInvalidAlias(
             reason='alias %s needs at least one entry' % bounds.shown(name))
     named = []
     for position, entry in enumerate(entries):
-        if not isinstance(entry, dict):
+        if not isinstance(entry, collections.abc.Mapping):
             raise exception.PciInvalidAlias(
                 reason='entry %d of alias %s is not a JSON object' % (
                     position, bounds.shown(name)))
@@ -659,6 +667,20 @@ def _summary(row):
     return dict(zip(_SUMMARY_FIELDS, row))
 
 
+def _is_count(value):
+    return isinstance(value, int) and not isinstance(value, bool) \
+        and value >= 0
+
+
+def _checked_revision(revision):
+    """Refuse a revision that is not a count: no change could have it."""
+    if not _is_count(revision):
+        raise exception.AliasRevisionNotFound(
+            revision=bounds.shown(revision),
+            reason='a revision is an integer of at least 0')
+    return revision
+
+
 @_translate_errors
 @_retrying
 def get_history(limit=None, marker=None):
@@ -668,11 +690,19 @@ def get_history(limit=None, marker=None):
 
     :param limit: at most this many.
     :param marker: only changes older than this revision.
+    :raises nova_pci_alias.exception.InvalidInput: ``limit`` or ``marker``
+        is not an integer of at least 0.
     :returns: a list of dicts ``{"revision", "created_at" (datetime),
         "operation" ("create", "put", "delete", "import", "restore"),
         "alias" (name or None), "restored_revision" (int or None),
         "user_id", "project_id", "request_id", "os_user", "host"}``.
     """
+    for what, value in (('history limit', limit),
+                        ('history marker', marker)):
+        if value is not None and not _is_count(value):
+            raise exception.InvalidInput(
+                what=what, reason='%s is not an integer of at least 0' %
+                bounds.shown(value))
     query = sa.select(*_SUMMARY_COLUMNS).order_by(
         models.AliasChange.revision.desc())
     if marker is not None:
@@ -705,6 +735,7 @@ def get_change(revision):
         ``"after"``: the entry lists of the whole table.
     :raises nova_pci_alias.exception.AliasRevisionNotFound: no such change.
     """
+    _checked_revision(revision)
     with context_manager.reader.connection.using(_Context()) as connection:
         _check_schema(connection)
         change = _select_change(connection, revision)
@@ -745,6 +776,7 @@ def get_table_at(revision):
     :raises nova_pci_alias.exception.AliasRevisionNotFound: the history
         does not give it.
     """
+    _checked_revision(revision)
     with context_manager.reader.connection.using(_Context()) as connection:
         _check_schema(connection)
         return _table_at(connection, revision)
@@ -768,6 +800,7 @@ def restore_revision(revision, *, actor=None, if_match=None,
     :raises nova_pci_alias.exception.AliasTableChanged: as for
         :func:`put_alias`.
     """
+    _checked_revision(revision)
     with context_manager.writer.connection.using(_Context()) as connection:
         current = _begin_write(connection, if_match)
         table = validation.validated_table(

@@ -311,6 +311,38 @@ class TestHistoryBeforeTheUpgrade(base.DatabaseTestCase):
                           queries.restore_revision, 6)
 
 
+class TestArguments(base.DatabaseTestCase):
+    """Arguments of the wrong type get the package's errors, on SQLite."""
+
+    def test_change_of_a_string(self):
+        self.assertRaises(exception.AliasRevisionNotFound,
+                          queries.get_change, '1')
+
+    def test_change_of_a_negative_revision(self):
+        self.assertRaises(exception.AliasRevisionNotFound,
+                          queries.get_change, -1)
+
+    def test_restore_of_none(self):
+        self.assertRaises(exception.AliasRevisionNotFound,
+                          queries.restore_revision, None)
+
+    def test_restore_of_a_boolean(self):
+        self.assertRaises(exception.AliasRevisionNotFound,
+                          queries.restore_revision, True)
+
+    def test_negative_limit(self):
+        self.assertRaises(exception.InvalidInput, queries.get_history,
+                          limit=-1)
+
+    def test_marker_that_is_not_an_integer(self):
+        self.assertRaises(exception.InvalidInput, queries.get_history,
+                          marker='3')
+
+    def test_zero_limit_gives_nothing(self):
+        queries.create_entry(entry('a'))
+        self.assertEqual([], queries.get_history(limit=0))
+
+
 class TestRecordingMySQL(TestRecording):
     FIXTURE = base.MySQLFixture
 

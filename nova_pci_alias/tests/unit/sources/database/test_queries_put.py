@@ -162,6 +162,26 @@ class TestPutAlias(base.DatabaseTestCase):
                          [e['name'] for e in queries.get_entries()])
 
 
+class TestPutAliasArguments(base.DatabaseTestCase):
+    """Arguments of the wrong type get the package's error, on SQLite."""
+
+    def test_name_that_is_not_a_string(self):
+        self.assertRaises(exception.PciInvalidAlias, queries.put_alias,
+                          42, [_spec('0001')])
+
+    def test_entries_that_are_not_a_list(self):
+        self.assertRaises(exception.PciInvalidAlias, queries.put_alias,
+                          'b', {'vendor_id': '10de', 'product_id': '0001'})
+
+    def test_entry_that_is_a_list(self):
+        self.assertRaises(exception.PciInvalidAlias, queries.put_alias,
+                          'b', [['vendor_id', '10de']])
+
+    def test_entry_named_with_a_number(self):
+        self.assertRaises(exception.PciInvalidAlias, queries.put_alias,
+                          'b', [dict(_spec('0001'), name=7)])
+
+
 class TestPutAliasMySQL(TestPutAlias):
     FIXTURE = base.MySQLFixture
 
