@@ -45,17 +45,21 @@ def check(if_match, entries):
     """Raise unless one of ``if_match`` is the ETag of ``entries``' table.
 
     :param if_match: None (no condition), or a list of ETag strings (quoted
-        or not), or ``*`` for any table; a single string is one ETag.
+        or not), or ``*`` for any table; a single string is one ETag, and
+        an item that is not a string matches nothing.
     :param entries: the entries of the table as committed.
     :raises nova_pci_alias.exception.AliasTableChanged: none matches.
     """
     if if_match is None:
         return
-    tags = [if_match] if isinstance(if_match, str) else list(if_match)
+    tags = [if_match] if isinstance(if_match, str) else [
+        tag for tag in if_match if isinstance(tag, str)]
+    if any(tag.strip() == ANY for tag in tags):
+        return
     current = table_etag(entries)
     wanted = _opaque(current)
     for tag in tags:
-        if tag.strip() == ANY or _opaque(tag) == wanted:
+        if _opaque(tag) == wanted:
             return
     raise exception.AliasTableChanged(
         expected=', '.join(tag.strip() for tag in tags) or '(none)',

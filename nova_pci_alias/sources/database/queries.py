@@ -383,6 +383,12 @@ def _begin_write_rows(connection, if_match=None):
     return [_Row(row[0], row[1], entry) for row, entry in zip(rows, entries)]
 
 
+def _dicts(entries):
+    if isinstance(entries, list) and all(type(e) is dict for e in entries):
+        return entries
+    return [dict(e) for e in entries]
+
+
 def _record(connection, operation, before, after, actor, alias=None,
             restored_revision=None):
     """Record the change of this write; return the revision it commits.
@@ -393,14 +399,15 @@ def _record(connection, operation, before, after, actor, alias=None,
     """
     revision = connection.execute(_REVISION_QUERY).scalar()
     actor = actor or history.Actor()
+    # The entries as read are dicts already; a validated table's are
+    # read-only mappings, which JSON cannot encode.
     connection.execute(sa.insert(models.AliasChange).values(
         revision=revision, created_at=timeutils.utcnow(),
         operation=operation, alias=alias,
         restored_revision=restored_revision,
         user_id=actor.user_id, project_id=actor.project_id,
         request_id=actor.request_id, os_user=actor.os_user,
-        host=actor.host, before=[dict(e) for e in before],
-        after=[dict(e) for e in after]))
+        host=actor.host, before=_dicts(before), after=_dicts(after)))
     return revision
 
 
@@ -648,10 +655,11 @@ def put_alias(name, entries, *, actor=None, if_match=None,
         else:
             first = rows[-1].position + 1 if rows else 0
         _insert(connection, stored, first)
+        after = _dicts(table.entries)
         revision = _record(connection, 'put', [row.entry for row in rows],
-                           table.entries, actor, alias=key)
+                           after, actor, alias=key)
         return {'revision': revision, 'created': not own, 'entries': stored,
-                'etag': preconditions.table_etag(table.entries)}
+                'etag': preconditions.table_etag(after)}
 
 
 _SUMMARY_COLUMNS = (
@@ -807,11 +815,10 @@ def restore_revision(revision, *, actor=None, if_match=None,
             _table_at(connection, revision),
             'the alias table of revision %d' % revision,
             pci_in_placement=pci_in_placement)
+        after = _dicts(table.entries)
         connection.execute(sa.delete(models.AliasEntry))
-        _insert(connection, [dict(e) for e in table.entries], 0)
-        new_revision = _record(connection, 'restore', current,
-                               table.entries, actor,
+        _insert(connection, after, 0)
+        new_revision = _record(connection, 'restore', current, after, actor,
                                restored_revision=revision)
         return {'revision': new_revision, 'created': False,
-                'entries': [dict(e) for e in table.entries],
-                'etag': preconditions.table_etag(table.entries)}
+                'entries': after, 'etag': preconditions.table_etag(after)}

@@ -64,6 +64,10 @@ class TestCheck(base.BaseTestCase):
         self.assertRaises(exception.AliasTableChanged, preconditions.check,
                           [], ENTRIES)
 
+    def test_etag_that_is_not_a_string_matches_nothing(self):
+        self.assertRaises(exception.AliasTableChanged, preconditions.check,
+                          [None, 42], ENTRIES)
+
     def test_error_names_both_etags(self):
         exc = self.assertRaises(exception.AliasTableChanged,
                                 preconditions.check, ['"old"'], ENTRIES)
