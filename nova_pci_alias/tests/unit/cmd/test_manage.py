@@ -357,6 +357,40 @@ class TestHistory(SyncedTestCase):
         self.assertEqual([], self.names())
 
 
+def _summary(**who):
+    summary = dict.fromkeys(('user_id', 'project_id', 'os_user', 'host'))
+    summary.update(who)
+    return summary
+
+
+class TestWhoInTheHistory(base.BaseTestCase):
+    """The last column of ``alias history``."""
+
+    def test_keystone_user_and_project(self):
+        self.assertEqual('u1/p1', manage._who(_summary(
+            user_id='u1', project_id='p1')))
+
+    def test_os_user_and_host(self):
+        self.assertEqual('root@ctl-1', manage._who(_summary(
+            os_user='root', host='ctl-1')))
+
+    def test_unknown(self):
+        self.assertEqual('-', manage._who(_summary()))
+
+
+class TestChangedAliases(base.BaseTestCase):
+    """What ``alias history REVISION`` shows of a change without --full."""
+
+    def test_only_the_aliases_that_changed(self):
+        a, b, b2 = {'name': 'a'}, {'name': 'b'}, {'name': 'b', 'x': '1'}
+        self.assertEqual({'b': {'before': [b], 'after': [b2]}},
+                         manage._changed_aliases([a, b], [a, b2]))
+
+    def test_a_new_alias(self):
+        self.assertEqual({'c': {'before': [], 'after': [{'name': 'c'}]}},
+                         manage._changed_aliases([], [{'name': 'c'}]))
+
+
 class TestHostileInput(SyncedTestCase):
     """Deeply nested JSON: one error line and exit 1, never a traceback.
 
