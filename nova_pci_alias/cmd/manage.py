@@ -28,6 +28,7 @@ Sub-commands::
         [--format document|nova-conf]
     nova-pci-alias-manage [--config-file F] alias history [--limit N]
     nova-pci-alias-manage [--config-file F] alias history REVISION [--full]
+    nova-pci-alias-manage [--config-file F] alias history --prune KEEP
     nova-pci-alias-manage [--config-file F] alias restore REVISION \
         [--allow-empty]
 
@@ -207,8 +208,24 @@ def _show_change(conf, out, revision):
     out.write(_dump(change) + '\n')
 
 
+def _prune(out, keep):
+    deleted, oldest = queries.prune_history(keep)
+    if oldest is None:
+        out.write('The history holds no change.\n')
+        return
+    out.write('Deleted %d changes; the oldest change kept is revision %d, '
+              'so revisions %d and later can still be restored.\n' % (
+                  deleted, oldest, oldest - 1))
+
+
 def do_alias_history(conf, out):
     command = conf.category
+    if command.prune is not None:
+        if command.revision is not None or command.full or command.limit:
+            raise common.UsageError('alias history --prune takes no '
+                                    'REVISION, --full or --limit')
+        _prune(out, command.prune)
+        return
     if command.revision is not None:
         _show_change(conf, out, command.revision)
         return
@@ -281,7 +298,7 @@ def _counting(least, what):
 
 
 _revision = _counting(0, 'a revision')
-_positive = _counting(1, 'a limit')
+_positive = _counting(1, 'a number of changes')
 
 
 def _add_parsers(subparsers):
@@ -375,6 +392,12 @@ def _add_parsers(subparsers):
     parser.add_argument('--full', action='store_true',
                         help='With REVISION: show the whole table before '
                              'and after the change instead.')
+    parser.add_argument('--prune', type=_positive, metavar='KEEP',
+                        help='Delete the recorded changes but the KEEP '
+                             'newest (the entries are left as they are). '
+                             'The revisions older than the oldest change '
+                             'kept, but the one just before it, can no '
+                             'longer be restored.')
     parser.set_defaults(func=do_alias_history)
 
     parser = alias_actions.add_parser(

@@ -775,6 +775,38 @@ def _table_at(connection, revision):
 
 @_translate_errors
 @_retrying
+def prune_history(keep):
+    """Delete the recorded changes but the ``keep`` newest.
+
+    The entries and the revision counter are left as they are: readers see
+    no change.  The revisions left can still be restored, and so can the
+    one just before the oldest left (its ``before``).
+
+    :param keep: how many of the newest changes to keep, at least 1.
+    :returns: ``(number of changes deleted, oldest revision kept or None)``.
+    :raises nova_pci_alias.exception.InvalidInput: ``keep`` is not an
+        integer of at least 1.
+    """
+    if not _is_count(keep) or keep < 1:
+        raise exception.InvalidInput(
+            what='number of changes to keep',
+            reason='%s is not an integer of at least 1' % bounds.shown(keep))
+    revision = models.AliasChange.revision
+    with context_manager.writer.connection.using(_Context()) as connection:
+        _check_schema(connection)
+        oldest = connection.execute(
+            sa.select(revision).order_by(revision.desc())
+            .offset(keep - 1).limit(1)).scalar()
+        if oldest is None:
+            return 0, connection.execute(
+                sa.select(sa.func.min(revision))).scalar()
+        deleted = connection.execute(
+            sa.delete(models.AliasChange).where(revision < oldest)).rowcount
+        return deleted, oldest
+
+
+@_translate_errors
+@_retrying
 def get_table_at(revision):
     """Return the entries of the table at ``revision``, from the history.
 

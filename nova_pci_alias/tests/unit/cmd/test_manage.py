@@ -352,6 +352,18 @@ class TestHistory(SyncedTestCase):
         self.run_tool('alias', 'restore', '0')
         self.assertEqual(['gpu', 'fpga'], self.names())
 
+    def test_prune_keeps_the_newest(self):
+        self.manage('alias', 'history', '--prune', '1')
+        self.assertEqual(['3'], [line[0] for line in self.lines()])
+
+    def test_prune_says_what_is_left(self):
+        self.assertIn('revisions 1 and later can still be restored',
+                      self.manage('alias', 'history', '--prune', '2'))
+
+    def test_prune_with_a_revision_is_refused(self):
+        self.assertEqual(2, self.run_tool('alias', 'history', '1',
+                                          '--prune', '1')[0])
+
     def test_restore_of_an_empty_table_when_asked(self):
         self.manage('alias', 'restore', '0', '--allow-empty')
         self.assertEqual([], self.names())

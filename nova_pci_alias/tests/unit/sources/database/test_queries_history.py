@@ -10,7 +10,8 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""Tests of the change history: every write recorded, read back, restored.
+"""Tests of the change history: every write recorded, read back, restored,
+pruned.
 
 On every backend.
 """
@@ -311,6 +312,44 @@ class TestHistoryBeforeTheUpgrade(base.DatabaseTestCase):
                           queries.restore_revision, 6)
 
 
+class TestPrune(base.DatabaseTestCase):
+
+    def setUp(self):
+        super().setUp()
+        for name in 'abcde':
+            queries.create_entry(entry(name))
+
+    def test_keeps_the_newest(self):
+        queries.prune_history(2)
+        self.assertEqual([5, 4], [c['revision']
+                                  for c in queries.get_history()])
+
+    def test_says_what_it_did(self):
+        self.assertEqual((3, 4), queries.prune_history(2))
+
+    def test_keeping_more_than_there_is(self):
+        self.assertEqual((0, 1), queries.prune_history(10))
+
+    def test_leaves_the_entries_and_the_revision(self):
+        queries.prune_history(1)
+        self.assertEqual((5, 5), (len(queries.get_entries()),
+                                  queries.get_revision()))
+
+    def test_the_revision_before_the_oldest_kept_is_restorable(self):
+        queries.prune_history(2)
+        queries.restore_revision(3)
+        self.assertEqual(['a', 'b', 'c'],
+                         [e['name'] for e in queries.get_entries()])
+
+    def test_older_revisions_are_gone(self):
+        queries.prune_history(2)
+        self.assertRaises(exception.AliasRevisionNotFound,
+                          queries.restore_revision, 2)
+
+    def test_keep_must_be_positive(self):
+        self.assertRaises(exception.InvalidInput, queries.prune_history, 0)
+
+
 class TestArguments(base.DatabaseTestCase):
     """Arguments of the wrong type get the package's errors, on SQLite."""
 
@@ -364,6 +403,14 @@ class TestReadingMySQL(TestReading):
 
 
 class TestReadingPostgreSQL(TestReading):
+    FIXTURE = base.PostgreSQLFixture
+
+
+class TestPruneMySQL(TestPrune):
+    FIXTURE = base.MySQLFixture
+
+
+class TestPrunePostgreSQL(TestPrune):
     FIXTURE = base.PostgreSQLFixture
 
 
