@@ -21,6 +21,7 @@ etag_of`).  Comparison is strong, as for ``If-Match`` (RFC 9110): a weak
 ETag (``W/"..."``) never matches.
 """
 
+from nova_pci_alias import bounds
 from nova_pci_alias import document
 from nova_pci_alias import exception
 
@@ -49,11 +50,19 @@ def check(if_match, entries):
         an item that is not a string matches nothing.
     :param entries: the entries of the table as committed.
     :raises nova_pci_alias.exception.AliasTableChanged: none matches.
+    :raises nova_pci_alias.exception.InvalidInput: ``if_match`` is neither
+        a string nor a list.
     """
     if if_match is None:
         return
-    tags = [if_match] if isinstance(if_match, str) else [
-        tag for tag in if_match if isinstance(tag, str)]
+    if isinstance(if_match, str):
+        tags = [if_match]
+    elif isinstance(if_match, (list, tuple, set, frozenset)):
+        tags = [tag for tag in if_match if isinstance(tag, str)]
+    else:
+        raise exception.InvalidInput(
+            what='ETags to match', reason='a list of strings, not %s' %
+            bounds.shown(if_match))
     if any(tag.strip() == ANY for tag in tags):
         return
     current = table_etag(entries)

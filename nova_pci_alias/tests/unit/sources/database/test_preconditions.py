@@ -68,6 +68,10 @@ class TestCheck(base.BaseTestCase):
         self.assertRaises(exception.AliasTableChanged, preconditions.check,
                           [None, 42], ENTRIES)
 
+    def test_condition_that_is_not_a_list(self):
+        self.assertRaises(exception.InvalidInput, preconditions.check,
+                          42, ENTRIES)
+
     def test_error_names_both_etags(self):
         exc = self.assertRaises(exception.AliasTableChanged,
                                 preconditions.check, ['"old"'], ENTRIES)
