@@ -398,7 +398,10 @@ def _record(connection, operation, before, after, actor, alias=None,
     at all.
     """
     revision = connection.execute(_REVISION_QUERY).scalar()
-    actor = actor or history.Actor()
+    # Cut to the columns' length: who made a change never fails it.
+    actor = history.Actor(*(
+        None if value is None else str(value)[:models.ACTOR_STRING]
+        for value in (actor or history.Actor())))
     # The entries as read are dicts already; a validated table's are
     # read-only mappings, which JSON cannot encode.
     connection.execute(sa.insert(models.AliasChange).values(
@@ -626,6 +629,8 @@ def put_alias(name, entries, *, actor=None, if_match=None,
         table with them, are invalid; nothing is written.
     :raises nova_pci_alias.exception.AliasTableChanged: ``if_match`` does
         not match; nothing is written.
+    :raises nova_pci_alias.exception.InvalidInput: ``if_match`` is neither
+        a string nor a list.
     """
     named = _named_entries(name, entries)
     with context_manager.writer.connection.using(_Context()) as connection:
