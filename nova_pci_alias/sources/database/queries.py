@@ -384,6 +384,11 @@ def _begin_write_rows(connection, if_match=None):
 
 
 def _dicts(entries):
+    """Entries as a list of dicts, for JSON: copied only when they are not.
+
+    The entries as read are dicts already; a validated table's are
+    read-only mappings, which JSON cannot encode.
+    """
     if isinstance(entries, list) and all(type(e) is dict for e in entries):
         return entries
     return [dict(e) for e in entries]
@@ -402,8 +407,6 @@ def _record(connection, operation, before, after, actor, alias=None,
     actor = history.Actor(*(
         None if value is None else str(value)[:models.ACTOR_STRING]
         for value in (actor or history.Actor())))
-    # The entries as read are dicts already; a validated table's are
-    # read-only mappings, which JSON cannot encode.
     connection.execute(sa.insert(models.AliasChange).values(
         revision=revision, created_at=timeutils.utcnow(),
         operation=operation, alias=alias,
