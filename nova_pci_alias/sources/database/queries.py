@@ -578,6 +578,8 @@ def import_entries(entries, origin, *, replace=False, actor=None,
 def _named_entries(name, entries):
     """The entries of ``put_alias``, each named ``name``.
 
+    Messages count the entries from 1, as those of an import do.
+
     :raises nova_pci_alias.exception.PciInvalidAlias: no entries, an entry
         that is not a mapping, or one named otherwise.
     """
@@ -596,12 +598,12 @@ def _named_entries(name, entries):
         if not isinstance(entry, collections.abc.Mapping):
             raise exception.PciInvalidAlias(
                 reason='entry %d of alias %s is not a JSON object' % (
-                    position, bounds.shown(name)))
+                    position + 1, bounds.shown(name)))
         given = entry.get('name', name)
         if not isinstance(given, str) or given.strip() != name.strip():
             raise exception.PciInvalidAlias(
                 reason='entry %d is named %s, not %s, the alias it is '
-                       'given for' % (position, bounds.shown(given),
+                       'given for' % (position + 1, bounds.shown(given),
                                       bounds.shown(name)))
         named.append(dict(entry, name=name))
     return named
