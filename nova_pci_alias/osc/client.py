@@ -195,8 +195,16 @@ class Client:
         return Reply(response.status_code, entries, _etag_of(response))
 
     def get_alias(self, name):
-        """``GET /v1/aliases/NAME``: ``{"name", "entries"}``."""
-        return self._request('GET', alias_path(name))
+        """``GET /v1/aliases/NAME``: ``{"name", "entries"}``.
+
+        With the table's ETag: the answer's own, or else the one of a
+        ``HEAD /v1/aliases`` sent just before, which is never newer than
+        the entries returned (a write based on it can only be refused,
+        never overwrite a change unseen).
+        """
+        before = _etag_of(self._send('HEAD', V1 + '/aliases'))
+        reply = self._request('GET', alias_path(name))
+        return reply if reply.etag else reply._replace(etag=before)
 
     def put_alias(self, name, entries, if_match=None):
         """``PUT /v1/aliases/NAME``: create or replace one alias.

@@ -88,6 +88,11 @@ class TestShow(base.CommandTestCase):
             {'name': 'gpu', 'entries': [GPU],
              'etag': self.app.etag().strip('"')}, shown)
 
+    def test_etag_is_the_documents_when_the_answer_has_none(self):
+        self.app.show_etag = False
+        shown = self.json_of('pci', 'alias', 'show', 'gpu')
+        self.assertEqual(self.app.etag().strip('"'), shown['etag'])
+
     def test_value_prints_the_etag_for_if_match(self):
         result = self.openstack('pci', 'alias', 'show', 'gpu',
                                 '-c', 'etag', '-f', 'value')
