@@ -33,6 +33,7 @@ import collections
 import urllib.parse
 
 from keystoneauth1 import adapter
+from keystoneauth1 import exceptions as ks_exceptions
 from osc_lib import exceptions
 
 from nova_pci_alias import document
@@ -156,10 +157,25 @@ class Client:
             session, service_type=SERVICE_TYPE, interface=interface,
             region_name=region_name, endpoint_override=endpoint_override)
 
+    def _not_in_catalog(self):
+        where = 'interface %s' % (self._adapter.interface or 'public')
+        if self._adapter.region_name:
+            where += ', region %s' % self._adapter.region_name
+        return exceptions.CommandError(
+            'No %(type)s endpoint (%(where)s) in the service catalog: the '
+            'alias service is registered with "openstack service create '
+            '--name pci-alias %(type)s" and "openstack endpoint create '
+            '%(type)s public http://HOST:PORT/"; or give its root with '
+            'pci_alias_endpoint_override in clouds.yaml.'
+            % {'type': SERVICE_TYPE, 'where': where})
+
     def _send(self, method, path, json=None, headers=None):
-        response = self._adapter.request(
-            path, method, json=json, headers=headers or {},
-            raise_exc=False)
+        try:
+            response = self._adapter.request(
+                path, method, json=json, headers=headers or {},
+                raise_exc=False)
+        except ks_exceptions.EndpointNotFound:
+            raise self._not_in_catalog() from None
         if response.status_code >= 400:
             raise error_of(response)
         return response

@@ -44,15 +44,22 @@ NIC_PF = {'name': 'nic', 'vendor_id': '8086', 'product_id': '1572',
 OPENSTACK = os.path.join(os.path.dirname(sys.executable), 'openstack')
 
 
-class OpenStackCommandFixture(fixtures.Fixture):
-    """Runs ``openstack`` with no auth against one endpoint.
+def no_auth(url):
+    """The options of keystoneauth's ``none`` plugin, with ``url``."""
+    return ['--os-auth-type', 'none', '--os-endpoint', url]
 
-    :param url: the service root given as ``--os-endpoint``.
+
+class OpenStackCommandFixture(fixtures.Fixture):
+    """Runs ``openstack`` with the same auth options each time.
+
+    :param url: the service root given as ``--os-endpoint`` with the
+        ``none`` auth type (:func:`no_auth`); or None, with ``auth_args``.
+    :param auth_args: the auth options, when ``url`` is None.
     """
 
-    def __init__(self, url):
+    def __init__(self, url=None, auth_args=()):
         super().__init__()
-        self.url = url
+        self.auth_args = no_auth(url) if url else list(auth_args)
 
     def _setUp(self):
         self.home = self.useFixture(fixtures.TempDir()).path
@@ -63,15 +70,14 @@ class OpenStackCommandFixture(fixtures.Fixture):
         self.env.update(HOME=self.home, LC_ALL='C.UTF-8')
 
     def run(self, *args):
-        """Run ``openstack --os-auth-type none --os-endpoint URL ARGS``.
+        """Run ``openstack AUTH_OPTIONS ARGS``.
 
         :returns: the :class:`subprocess.CompletedProcess`, its output as
             text.
         """
         return subprocess.run(
-            [OPENSTACK, '--os-auth-type', 'none', '--os-endpoint', self.url]
-            + list(args), capture_output=True, text=True, timeout=60,
-            cwd=self.home, env=self.env)
+            [OPENSTACK] + self.auth_args + list(args), capture_output=True,
+            text=True, timeout=60, cwd=self.home, env=self.env)
 
 
 class AliasServiceFixture(fixtures.Fixture):

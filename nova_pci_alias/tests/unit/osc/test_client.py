@@ -11,18 +11,23 @@
 # under the License.
 
 
-"""Tests of the client of ``openstack pci alias``: paths and error answers.
+"""Tests of the client of ``openstack pci alias``: endpoints, paths, errors.
 
-The servers here answer one canned response each, as a proxy, an old
-service or keystonemiddleware might; the commands run for real.
+The endpoint comes from a Keystone catalog (:mod:`.identity`) or is
+given; the error answers come from servers that answer one canned
+response each, as a proxy, an old service or keystonemiddleware might. The
+commands run for real.
 """
 
 import json
 
+from keystoneauth1 import fixture
 import webob
 
 from nova_pci_alias.tests.unit import httpserver
 from nova_pci_alias.tests.unit.osc import base
+from nova_pci_alias.tests.unit.osc import contract
+from nova_pci_alias.tests.unit.osc import identity
 
 
 class CannedApp:
@@ -129,3 +134,71 @@ class TestErrors(ClientTestCase):
             server.url)
         self.assertEqual((1, expected),
                          (result.returncode, result.stderr[:len(expected)]))
+
+
+class TestCatalog(base.base.BaseTestCase):
+    """A login whose catalog has three ``pci-alias`` endpoints.
+
+    ``public`` and ``internal`` of RegionOne, ``public`` of RegionTwo, each
+    its own server of the contract.
+    """
+
+    def setUp(self):
+        super().setUp()
+        self.apps = {}
+        for where in ('public', 'internal', 'two'):
+            self.apps[where] = contract.ContractApp([base.GPU])
+        urls = {where: self.useFixture(
+            httpserver.WSGIServerFixture(app)).url + '/'
+            for where, app in self.apps.items()}
+        self.token = fixture.V3Token(user_name='admin')
+        self.token.set_project_scope(name='admin', domain_name='Default')
+        service = self.token.add_service('pci-alias')
+        service.add_standard_endpoints(public=urls['public'],
+                                       internal=urls['internal'],
+                                       region='RegionOne')
+        service.add_endpoint('public', urls['two'], region='RegionTwo')
+        self.identity = identity.IdentityApp(self.token)
+        auth_url = self.useFixture(
+            httpserver.WSGIServerFixture(self.identity)).url + '/v3'
+        self.command = self.useFixture(base.OpenStackCommandFixture(
+            auth_args=['--os-auth-url', auth_url,
+                       '--os-identity-api-version', '3',
+                       '--os-username', 'admin', '--os-password', 'secret',
+                       '--os-project-name', 'admin',
+                       '--os-user-domain-name', 'Default',
+                       '--os-project-domain-name', 'Default']))
+
+    def requested(self):
+        """Which servers got which request, and with which token."""
+        return {where: [(r[1], r[2].get('X-Auth-Token'))
+                        for r in app.requests]
+                for where, app in self.apps.items() if app.requests}
+
+    def test_public_endpoint_gets_the_token(self):
+        self.command.run('pci', 'alias', 'list')
+        self.assertEqual(
+            {'public': [('/v1/aliases', identity.TOKEN_ID)]},
+            self.requested())
+
+    def test_interface_chooses_the_endpoint(self):
+        self.command.run('--os-interface', 'internal', 'pci', 'alias',
+                         'list')
+        self.assertEqual(['internal'], list(self.requested()))
+
+    def test_region_chooses_the_endpoint(self):
+        self.command.run('--os-region-name', 'RegionTwo', 'pci', 'alias',
+                         'list')
+        self.assertEqual(['two'], list(self.requested()))
+
+    def test_no_endpoint_fails_saying_how_to_register_one(self):
+        self.token.remove_service('pci-alias')
+        result = self.command.run('pci', 'alias', 'list')
+        self.assertEqual(
+            (1, 'No pci-alias endpoint (interface public) in the service '
+                'catalog: the alias service is registered with "openstack '
+                'service create --name pci-alias pci-alias" and "openstack '
+                'endpoint create pci-alias public http://HOST:PORT/"; or '
+                'give its root with pci_alias_endpoint_override in '
+                'clouds.yaml.\n'),
+            (result.returncode, result.stderr))
