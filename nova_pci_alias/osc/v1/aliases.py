@@ -39,13 +39,14 @@ ENTRY_COLUMNS = alias.ENTRY_FIELDS
 SHORT_COLUMNS = ('name', 'vendor_id', 'product_id', 'device_type',
                  'numa_policy')
 
-_IF_MATCH_HELP = ('Change the alias table only if its ETag is still '
-                  '<etag> (as "show" or "set" printed it); otherwise '
-                  'nothing is changed and the command fails')
 
-
-def _add_if_match(parser):
-    parser.add_argument('--if-match', metavar='<etag>', help=_IF_MATCH_HELP)
+def add_if_match(parser):
+    """Add ``--if-match`` to the parser of a command that writes."""
+    parser.add_argument(
+        '--if-match', metavar='<etag>',
+        help='Change the alias table only if its ETag is still <etag> (as '
+             '"show" or "set" printed it); otherwise nothing is changed '
+             'and the command fails')
 
 
 def parse_entry(text):
@@ -126,7 +127,7 @@ class SetAlias(command.ShowOne):
                  'a [pci] alias value; its "name" may be left out. Repeat '
                  'the option for an alias of several entries (their device '
                  'specs are OR-ed); the alias gets these entries only')
-        _add_if_match(parser)
+        add_if_match(parser)
         return parser
 
     def take_action(self, parsed_args):
@@ -144,7 +145,7 @@ class DeleteAlias(command.Command):
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
         parser.add_argument('name', metavar='<name>', help='Alias name')
-        _add_if_match(parser)
+        add_if_match(parser)
         return parser
 
     def take_action(self, parsed_args):

@@ -28,6 +28,8 @@ from osc_lib.cli import format_columns
 from osc_lib.command import command
 from osc_lib import exceptions
 
+from nova_pci_alias.osc.v1 import aliases
+
 #: The fields of a change, as the service gives them, in display order.
 CHANGE_FIELDS = ('revision', 'created_at', 'operation', 'alias',
                  'restored_revision', 'user_id', 'project_id', 'request_id',
@@ -113,10 +115,7 @@ class Restore(command.ShowOne):
             'revision', metavar='<revision>', type=_revision,
             help='The revision whose table to restore (see "openstack pci '
                  'alias history")')
-        parser.add_argument(
-            '--if-match', metavar='<etag>',
-            help='Restore only if the table\'s ETag is still <etag>; '
-                 'otherwise nothing is changed and the command fails')
+        aliases.add_if_match(parser)
         return parser
 
     def take_action(self, parsed_args):
