@@ -98,26 +98,28 @@ def error_of(response):
     :param response: a :class:`requests.Response` with a status of 400 or
         more.
     """
-    status = '%d %s' % (response.status_code, response.reason or '')
     try:
         error = _first_error(response.json())
     except ValueError:
         error = None
     if error is None:
-        text = ' '.join(response.text.split())[:200]
-        reason = '%s: %s' % (status.strip(), text) if text else status.strip()
-        return ServiceError(response.status_code, reason,
-                            response.headers.get(_REQUEST_ID_HEADER))
-    detail = error.get('detail') or error.get('title') or ''
-    reason = '%s: %s' % (status.strip(), detail) if detail else status.strip()
-    request_id = (error.get('request_id')
-                  or response.headers.get(_REQUEST_ID_HEADER))
-    return ServiceError(response.status_code, reason, request_id)
+        detail = ' '.join(response.text.split())[:200]
+        request_id = None
+    else:
+        detail = error.get('detail') or error.get('title')
+        request_id = error.get('request_id')
+    status = ('%d %s' % (response.status_code, response.reason or '')).strip()
+    reason = '%s: %s' % (status, detail) if detail else status
+    return ServiceError(response.status_code, reason,
+                        request_id or response.headers.get(_REQUEST_ID_HEADER))
 
 
 def _etag_of(response):
+    """The answer's ETag, a strong one without its quotes; or None."""
     etag = response.headers.get('ETag')
-    return etag.strip('"') if etag else None
+    if not etag or etag.startswith('W/'):
+        return etag or None
+    return etag.strip('"')
 
 
 def if_match_header(etag):
