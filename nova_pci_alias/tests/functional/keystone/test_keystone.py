@@ -314,4 +314,5 @@ class TestCommands(KeystoneTestCase):
         output = self.run_command(
             [keystone_server.bin_path('nova-pci-alias'), '--config-file',
              path, 'translate', 'cli-gpu:1']).stdout
-        self.assertEqual('2236', json.loads(output)[0]['spec'][0]['product_id'])
+        spec, = json.loads(output)[0]['spec']
+        self.assertEqual('2236', spec['product_id'])
