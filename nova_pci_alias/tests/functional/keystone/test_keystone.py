@@ -194,14 +194,61 @@ class TestPolicy(KeystoneTestCase):
                                 self.keystone.admin)
         self.assertEqual(204, response.status_code, response.text)
 
-    def test_history_names_the_admin(self):
-        revision = self.put_ok('history-gpu', [entry()])['revision']
+    def change(self, revision):
+        """The summary of ``revision`` in ``GET /v1/history``."""
         history = self.request('GET', '/v1/history',
                                self.keystone.admin).json()['history']
         change, = [change for change in history
                    if change['revision'] == revision]
+        return change
+
+    def test_history_names_the_admin(self):
+        revision = self.put_ok('history-gpu', [entry()])['revision']
         self.assertEqual(self.keystone.user_id(self.keystone.admin),
-                         change['user_id'])
+                         self.change(revision)['user_id'])
+
+    def test_history_names_the_request(self):
+        response = self.put('request-gpu', [entry()])
+        self.assertEqual(
+            response.headers['X-OpenStack-Request-ID'],
+            self.change(response.json()['revision'])['request_id'])
+
+    def test_change_shows_the_table_after(self):
+        revision = self.put_ok('after-gpu', [entry()])['revision']
+        change = self.request('GET', '/v1/history/%d' % revision,
+                              self.keystone.admin).json()
+        self.assertIn('after-gpu', [e['name'] for e in change['after']])
+
+    def test_restore_brings_back_an_old_table(self):
+        revision = self.put_ok('restored-gpu', [entry()])['revision']
+        self.put_ok('restored-gpu', [entry(product_id='1db4')])
+        restored = self.request(
+            'POST', '/v1/history/%d/restore' % revision,
+            self.keystone.admin)
+        self.assertEqual(200, restored.status_code, restored.text)
+        response = self.request('GET', '/v1/aliases/restored-gpu',
+                                self.keystone.reader)
+        self.assertEqual(
+            '1db6', response.json()['entries'][0]['product_id'])
+
+    def test_reader_cannot_restore(self):
+        revision = self.put_ok('unrestored-gpu', [entry()])['revision']
+        response = self.request(
+            'POST', '/v1/history/%d/restore' % revision,
+            self.keystone.reader)
+        self.assertEqual(403, response.status_code)
+
+    def test_write_on_a_stale_etag_is_refused(self):
+        response = self.put('stale-gpu', [entry()],
+                            headers={'If-Match': '"not-the-etag"'})
+        self.assertEqual(412, response.status_code, response.text)
+
+    def test_write_on_the_current_etag_succeeds(self):
+        etag = self.request('GET', '/v1/aliases',
+                            self.keystone.reader).headers['ETag']
+        response = self.put('current-gpu', [entry()],
+                            headers={'If-Match': etag})
+        self.assertEqual(201, response.status_code, response.text)
 
 
 class TestComputeNode(KeystoneTestCase):
@@ -277,9 +324,11 @@ class TestCommands(KeystoneTestCase):
                                          'list', '-f', 'json'))
         return {row['name'] for row in rows}
 
-    def osc_set(self, credentials, name):
-        return self.openstack(credentials, 'pci', 'alias', 'set', name,
-                              '--entry', json.dumps(entry()), '-f', 'json')
+    def osc_set(self, credentials, name, product_id='1db6'):
+        """``openstack pci alias set``; return its ``-f json`` output."""
+        return json.loads(self.openstack(
+            credentials, 'pci', 'alias', 'set', name, '--entry',
+            json.dumps(entry(product_id=product_id)), '-f', 'json'))
 
     def test_openstack_set_then_list(self):
         self.osc_set(self.keystone.admin, 'osc-gpu')
@@ -297,13 +346,24 @@ class TestCommands(KeystoneTestCase):
         self.assertIn('403 Forbidden', str(error))
 
     def test_openstack_history_names_the_admin(self):
-        revision = json.loads(self.osc_set(
-            self.keystone.admin, 'osc-history-gpu'))['revision']
+        revision = self.osc_set(self.keystone.admin,
+                                'osc-history-gpu')['revision']
         rows = json.loads(self.openstack(self.keystone.admin, 'pci', 'alias',
                                          'history', '-f', 'json'))
         change, = [row for row in rows if row['revision'] == revision]
         self.assertEqual(self.keystone.user_id(self.keystone.admin),
                          change['user_id'])
+
+    def test_openstack_restore(self):
+        revision = self.osc_set(self.keystone.admin,
+                                'osc-restored-gpu')['revision']
+        self.osc_set(self.keystone.admin, 'osc-restored-gpu', '1db4')
+        self.openstack(self.keystone.admin, 'pci', 'alias', 'restore',
+                       str(revision))
+        shown = json.loads(self.openstack(
+            self.keystone.reader, 'pci', 'alias', 'show', 'osc-restored-gpu',
+            '-f', 'json'))
+        self.assertEqual('1db6', shown['entries'][0]['product_id'])
 
     def test_translate_as_the_service_user(self):
         self.put_ok('cli-gpu', [entry(product_id='2236')])
