@@ -13,13 +13,13 @@
 """The alias service behind a real Keystone, end to end over HTTP.
 
 One Keystone (keystone 30.0.0 on SQLite, under gunicorn) and one alias
-service (gunicorn, the ``database`` source, keystonemiddleware) are set up
-for the whole module, in :func:`setUpModule`: setting them up takes about
-fifteen seconds.  The tests share them, so each test writes aliases of its
-own name.  The users are those of
-:class:`~keystone_server.KeystoneFixture`: ``admin``, a ``reader``, and the
-service users ``nova`` (the compute nodes) and ``pci-alias`` (the
-service's own).
+service (gunicorn, the ``database`` source, keystonemiddleware), a
+:class:`~deployment.DeploymentFixture`, are set up for the whole module,
+in :func:`setUpModule`: setting them up takes about fifteen seconds.  The
+tests share them, so each test writes aliases of its own name.  The users
+are those of :class:`~keystone_server.KeystoneFixture`: ``admin``, a
+``reader``, and the service users ``nova`` (the compute nodes) and
+``pci-alias`` (the service's own).
 """
 
 import json
@@ -34,11 +34,8 @@ from testtools import content
 
 from nova_pci_alias import registry
 from nova_pci_alias.tests.functional.keystone import alias_service
+from nova_pci_alias.tests.functional.keystone import deployment
 from nova_pci_alias.tests.functional.keystone import keystone_server
-
-#: ``[token] expiration`` of the second Keystone process: its tokens
-#: expire between two refreshes of a test.
-SHORT_EXPIRATION = 3
 
 #: Seconds an HTTP request of a test may take.
 TIMEOUT = 30
@@ -46,24 +43,15 @@ TIMEOUT = 30
 #: Seconds one ``openstack`` or ``nova-pci-alias`` command may take.
 COMMAND_DEADLINE = 60
 
-_stack = fixtures.Fixture()
+_cloud = deployment.DeploymentFixture()
 
 
 def setUpModule():
-    _stack.setUp()
-    try:
-        _stack.keystone = _stack.useFixture(keystone_server.KeystoneFixture())
-        _stack.service = _stack.useFixture(
-            alias_service.AliasServiceFixture(_stack.keystone))
-        _stack.keystone.register_endpoint(_stack.service.url)
-        _stack.short_auth_url = _stack.keystone.add_server(SHORT_EXPIRATION)
-    except BaseException:
-        _stack.cleanUp()
-        raise
+    _cloud.setUp()
 
 
 def tearDownModule():
-    _stack.cleanUp()
+    _cloud.cleanUp()
 
 
 def entry(vendor_id='10de', product_id='1db6', **fields):
@@ -75,8 +63,8 @@ class KeystoneTestCase(base.BaseTestCase):
 
     def setUp(self):
         super().setUp()
-        self.keystone = _stack.keystone
-        self.service = _stack.service
+        self.keystone = _cloud.keystone
+        self.service = _cloud.service
         self.addOnException(self._attach_service_log)
 
     def _attach_service_log(self, exc_info):
@@ -282,7 +270,7 @@ class TestComputeNode(KeystoneTestCase):
         # one that the service refuses (401) is replaced once and the
         # request sent again: either way the second refresh succeeds.
         credentials = self.keystone.nova._replace(
-            auth_url=_stack.short_auth_url)
+            auth_url=_cloud.short_auth_url)
         node = self.registry(credentials)
         node.get_table()
         first_token = credentials.token()
@@ -291,7 +279,8 @@ class TestComputeNode(KeystoneTestCase):
         node.refresh()
         self.assertIn('expiry-gpu', node.get_table())
 
-    def wait_until_refused(self, token, deadline=SHORT_EXPIRATION + 30):
+    def wait_until_refused(self, token,
+                           deadline=deployment.SHORT_EXPIRATION + 30):
         """Wait until Keystone refuses ``token``, which has expired."""
         session = self.keystone.admin.session()
         give_up = time.monotonic() + deadline
