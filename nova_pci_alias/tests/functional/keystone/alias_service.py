@@ -49,7 +49,6 @@ www_authenticate_uri = {auth_url}
 COMPUTE_CONF_TEXT = """
 [pci_alias]
 sources = remote
-refresh_interval = 0
 [pci_alias_remote]
 allow_insecure_http = true
 {location}
