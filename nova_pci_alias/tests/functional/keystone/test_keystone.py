@@ -70,6 +70,8 @@ class KeystoneTestCase(base.BaseTestCase):
     def _attach_service_log(self, exc_info):
         self.addDetail('alias-service-log', content.text_content(
             self.service.log[-20000:]))
+        self.addDetail('alias-service-gunicorn', content.text_content(
+            self.service.server.output[-20000:]))
 
     def request(self, method, path, credentials=None, token=None,
                 **kwargs):
