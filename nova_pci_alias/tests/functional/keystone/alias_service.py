@@ -61,11 +61,11 @@ def compute_conf_text(credentials, url=None):
     :param credentials: the node's service user, a
         :class:`~keystone_server.Credentials`.
     :param url: the alias document's URL; without it, the service is found
-        in the catalog by its service type.
+        in the catalog by its service type (its internal endpoint, as the
+        source chooses by default).
     """
     location = ('url = %s' % url if url else
-                'service_type = %s\nvalid_interfaces = public'
-                % keystone_server.SERVICE_TYPE)
+                'service_type = %s' % keystone_server.SERVICE_TYPE)
     return COMPUTE_CONF_TEXT.format(
         location=location, credentials=credentials.config_lines())
 

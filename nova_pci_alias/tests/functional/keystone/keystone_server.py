@@ -151,8 +151,9 @@ class KeystoneFixture(fixtures.Fixture):
     ``admin``), ``reader`` (role ``reader`` in project ``demo``), ``nova``
     (role ``service`` in project ``service``: the compute nodes) and
     ``pci_alias`` (the same roles: the alias service's own user, which
-    validates the tokens).  The ``pci-alias`` service has no endpoint until
-    :meth:`register_endpoint` gives it one.
+    validates the tokens).  The identity service's public and internal
+    endpoints are ``auth_url``; the ``pci-alias`` service has no endpoint
+    until :meth:`register_endpoint` gives it one.
     """
 
     def __init__(self, token_expiration=3600):
@@ -173,6 +174,7 @@ class KeystoneFixture(fixtures.Fixture):
         self._manage('credential_setup', *owner)
         self._manage('bootstrap', '--bootstrap-password', PASSWORD,
                      '--bootstrap-public-url', self.auth_url,
+                     '--bootstrap-internal-url', self.auth_url,
                      '--bootstrap-region-id', 'RegionOne')
         self.server = self._serve(self.conf_path, port=self.port)
         self.admin = Credentials(self.auth_url, 'admin', 'admin')
@@ -247,9 +249,14 @@ class KeystoneFixture(fixtures.Fixture):
             description='PCI aliases')
 
     def register_endpoint(self, url):
-        """Give the ``pci-alias`` service its public endpoint, ``url``."""
-        self._create('endpoint', service_id=self.service_id,
-                     interface='public', url=url, region_id='RegionOne')
+        """Give the ``pci-alias`` service ``url`` as endpoint.
+
+        ``url`` is both the public and the internal endpoint, as the
+        identity service's own URL is.
+        """
+        for interface in ('public', 'internal'):
+            self._create('endpoint', service_id=self.service_id,
+                         interface=interface, url=url, region_id='RegionOne')
 
     def user_id(self, credentials):
         """The user id of ``credentials``."""
