@@ -92,9 +92,10 @@ class KeystoneTestCase(base.BaseTestCase):
             json={'entries': entries}, **kwargs)
 
     def put_ok(self, name, entries):
+        """``PUT`` as admin, which must succeed; return the response."""
         response = self.put(name, entries)
         self.assertIn(response.status_code, (200, 201), response.text)
-        return response.json()
+        return response
 
 
 class TestKeystoneFixture(KeystoneTestCase):
@@ -193,24 +194,24 @@ class TestPolicy(KeystoneTestCase):
         return change
 
     def test_history_names_the_admin(self):
-        revision = self.put_ok('history-gpu', [entry()])['revision']
+        revision = self.put_ok('history-gpu', [entry()]).json()['revision']
         self.assertEqual(self.keystone.user_id(self.keystone.admin),
                          self.change(revision)['user_id'])
 
     def test_history_names_the_request(self):
-        response = self.put('request-gpu', [entry()])
+        response = self.put_ok('request-gpu', [entry()])
         self.assertEqual(
             response.headers['X-OpenStack-Request-ID'],
             self.change(response.json()['revision'])['request_id'])
 
     def test_change_shows_the_table_after(self):
-        revision = self.put_ok('after-gpu', [entry()])['revision']
+        revision = self.put_ok('after-gpu', [entry()]).json()['revision']
         change = self.request('GET', '/v1/history/%d' % revision,
                               self.keystone.admin).json()
         self.assertIn('after-gpu', [e['name'] for e in change['after']])
 
     def test_restore_brings_back_an_old_table(self):
-        revision = self.put_ok('restored-gpu', [entry()])['revision']
+        revision = self.put_ok('restored-gpu', [entry()]).json()['revision']
         self.put_ok('restored-gpu', [entry(product_id='1db4')])
         restored = self.request(
             'POST', '/v1/history/%d/restore' % revision,
@@ -222,7 +223,8 @@ class TestPolicy(KeystoneTestCase):
             '1db6', response.json()['entries'][0]['product_id'])
 
     def test_reader_cannot_restore(self):
-        revision = self.put_ok('unrestored-gpu', [entry()])['revision']
+        revision = self.put_ok('unrestored-gpu',
+                               [entry()]).json()['revision']
         response = self.request(
             'POST', '/v1/history/%d/restore' % revision,
             self.keystone.reader)
