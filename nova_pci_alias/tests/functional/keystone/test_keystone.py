@@ -22,6 +22,7 @@ are those of :class:`~keystone_server.KeystoneFixture`: ``admin``, a
 ``pci-alias`` (the service's own).
 """
 
+import functools
 import json
 import os
 import time
@@ -54,6 +55,12 @@ def tearDownModule():
     _cloud.cleanUp()
 
 
+@functools.lru_cache(maxsize=None)
+def session_of(credentials):
+    """One keystoneauth1 session per user: it keeps its token."""
+    return credentials.session()
+
+
 def entry(vendor_id='10de', product_id='1db6', **fields):
     return dict(fields, vendor_id=vendor_id, product_id=product_id)
 
@@ -75,10 +82,13 @@ class KeystoneTestCase(base.BaseTestCase):
 
     def request(self, method, path, credentials=None, token=None,
                 **kwargs):
-        """Send a request; ``credentials`` (or ``token``) authenticates it."""
+        """Send a request; ``credentials`` (or ``token``) authenticates it.
+
+        The token of ``credentials`` is that user's, got once per test run.
+        """
         headers = kwargs.pop('headers', {})
         if credentials is not None:
-            token = credentials.token()
+            token = session_of(credentials).get_token()
         if token is not None:
             headers['X-Auth-Token'] = token
         return requests.request(method, self.service.url + path,
