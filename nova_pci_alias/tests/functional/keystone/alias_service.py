@@ -16,8 +16,9 @@
 the ``database`` source on a SQLite file whose schema
 ``nova-pci-alias-manage db sync`` created, keystonemiddleware's
 ``auth_token`` configured in ``[keystone_authtoken]`` to validate tokens
-with the alias service's own Keystone user, and gunicorn with the
-documented entry point.  :func:`compute_conf_text` is the configuration of
+with the alias service's own Keystone user (and to cache none, so that a
+revoked token is refused at once), and gunicorn with the documented entry
+point.  :func:`compute_conf_text` is the configuration of
 a compute node that reads the service with the ``remote`` source as a
 service user.
 """
@@ -44,6 +45,8 @@ auth_strategy = {auth_strategy}
 cache_max_age = 0
 [keystone_authtoken]
 www_authenticate_uri = {auth_url}
+# Ask Keystone about every token, so that a revoked one is refused at once.
+token_cache_time = -1
 {credentials}"""
 
 COMPUTE_CONF_TEXT = """

@@ -32,6 +32,7 @@ import os
 import pwd
 import subprocess
 import sys
+import time
 
 import fixtures
 from keystoneauth1 import identity
@@ -231,7 +232,11 @@ class KeystoneFixture(fixtures.Fixture):
         return found[0]['id'] if found else self._create(
             'project', name=name, domain_id='default')
 
-    def _user(self, name, project, role):
+    def create_user(self, name, project, role):
+        """Create user ``name`` with ``role`` in ``project``.
+
+        :returns: the user's :class:`Credentials`.
+        """
         project_id = self._project_id(project)
         user_id = self._create('user', name=name, password=PASSWORD,
                                domain_id='default',
@@ -241,9 +246,9 @@ class KeystoneFixture(fixtures.Fixture):
         return Credentials(self.auth_url, name, project)
 
     def _create_users(self):
-        self.reader = self._user('reader', 'demo', 'reader')
-        self.nova = self._user('nova', 'service', 'service')
-        self.pci_alias = self._user('pci-alias', 'service', 'service')
+        self.reader = self.create_user('reader', 'demo', 'reader')
+        self.nova = self.create_user('nova', 'service', 'service')
+        self.pci_alias = self.create_user('pci-alias', 'service', 'service')
         self.service_id = self._create(
             'service', type=SERVICE_TYPE, name='pci-alias',
             description='PCI aliases')
@@ -257,6 +262,18 @@ class KeystoneFixture(fixtures.Fixture):
         for interface in ('public', 'internal'):
             self._create('endpoint', service_id=self.service_id,
                          interface=interface, url=url, region_id='RegionOne')
+
+    def revoke_tokens(self, credentials):
+        """Revoke every token of a user: disable the user, enable it again.
+
+        Returns a second later: Keystone counts a token issued in the same
+        second as the revocation as revoked too.
+        """
+        user_id = self.user_id(credentials)
+        for enabled in (False, True):
+            self._call('PATCH', '/users/' + user_id,
+                       {'user': {'enabled': enabled}})
+        time.sleep(1)
 
     def user_id(self, credentials):
         """The user id of ``credentials``."""

@@ -293,6 +293,19 @@ class TestComputeNode(KeystoneTestCase):
         node.refresh()
         self.assertIn('expiry-gpu', node.get_table())
 
+    def test_token_revoked_between_two_refreshes(self):
+        # The token that keystoneauth1 holds is not about to expire: it
+        # sends it, the service refuses it (401), and keystoneauth1 gets a
+        # new one and sends the request again, once.
+        credentials = self.keystone.create_user('nova-revoked', 'service',
+                                                'service')
+        node = self.registry(credentials)
+        node.get_table()
+        self.keystone.revoke_tokens(credentials)
+        self.put_ok('revoked-gpu', [entry()])
+        node.refresh()
+        self.assertIn('revoked-gpu', node.get_table())
+
     def wait_until_refused(self, token,
                            deadline=deployment.SHORT_EXPIRATION + 30):
         """Wait until Keystone refuses ``token``, which has expired."""
