@@ -335,51 +335,61 @@ class TestCommands(KeystoneTestCase):
             [keystone_server.bin_path('openstack')]
             + credentials.openstack_args() + list(args)).stdout
 
-    def alias_names(self):
-        rows = json.loads(self.openstack(self.keystone.admin, 'pci', 'alias',
-                                         'list', '-f', 'json'))
-        return {row['name'] for row in rows}
+    def osc_json(self, credentials, *args):
+        """Run ``openstack pci alias ARGS -f json``; return its output."""
+        return json.loads(self.openstack(credentials, 'pci', 'alias',
+                                         *args, '-f', 'json'))
 
-    def osc_set(self, credentials, name, product_id='1db6'):
-        """``openstack pci alias set``; return its ``-f json`` output."""
-        return json.loads(self.openstack(
-            credentials, 'pci', 'alias', 'set', name, '--entry',
-            json.dumps(entry(product_id=product_id)), '-f', 'json'))
+    def served_product_id(self, name):
+        """The product id of alias ``name``'s entry, read with the API."""
+        response = self.request('GET', '/v1/aliases/' + name,
+                                self.keystone.reader)
+        self.assertEqual(200, response.status_code, response.text)
+        return response.json()['entries'][0]['product_id']
 
-    def test_openstack_set_then_list(self):
-        self.osc_set(self.keystone.admin, 'osc-gpu')
-        self.assertIn('osc-gpu', self.alias_names())
-
-    def test_openstack_delete(self):
-        self.osc_set(self.keystone.admin, 'osc-deleted-gpu')
-        self.openstack(self.keystone.admin, 'pci', 'alias', 'delete',
-                       'osc-deleted-gpu')
-        self.assertNotIn('osc-deleted-gpu', self.alias_names())
+    def test_openstack_set(self):
+        self.osc_json(self.keystone.admin, 'set', 'osc-set-gpu', '--entry',
+                      json.dumps(entry(product_id='1eb8')))
+        self.assertEqual('1eb8', self.served_product_id('osc-set-gpu'))
 
     def test_openstack_set_as_reader_is_refused(self):
-        error = self.assertRaises(AssertionError, self.osc_set,
-                                  self.keystone.reader, 'osc-reader-gpu')
+        error = self.assertRaises(
+            AssertionError, self.osc_json, self.keystone.reader, 'set',
+            'osc-reader-gpu', '--entry', json.dumps(entry()))
         self.assertIn('403 Forbidden', str(error))
 
+    def test_openstack_list(self):
+        self.put_ok('osc-listed-gpu', [entry()])
+        rows = self.osc_json(self.keystone.reader, 'list')
+        self.assertIn('osc-listed-gpu', [row['name'] for row in rows])
+
+    def test_openstack_show(self):
+        self.put_ok('osc-shown-gpu', [entry(product_id='1eb8')])
+        shown = self.osc_json(self.keystone.reader, 'show', 'osc-shown-gpu')
+        self.assertEqual('1eb8', shown['entries'][0]['product_id'])
+
+    def test_openstack_delete(self):
+        self.put_ok('osc-deleted-gpu', [entry()])
+        self.openstack(self.keystone.admin, 'pci', 'alias', 'delete',
+                       'osc-deleted-gpu')
+        response = self.request('GET', '/v1/aliases/osc-deleted-gpu',
+                                self.keystone.reader)
+        self.assertEqual(404, response.status_code)
+
     def test_openstack_history_names_the_admin(self):
-        revision = self.osc_set(self.keystone.admin,
-                                'osc-history-gpu')['revision']
-        rows = json.loads(self.openstack(self.keystone.admin, 'pci', 'alias',
-                                         'history', '-f', 'json'))
+        revision = self.put_ok('osc-history-gpu',
+                               [entry()]).json()['revision']
+        rows = self.osc_json(self.keystone.admin, 'history')
         change, = [row for row in rows if row['revision'] == revision]
         self.assertEqual(self.keystone.user_id(self.keystone.admin),
                          change['user_id'])
 
     def test_openstack_restore(self):
-        revision = self.osc_set(self.keystone.admin,
-                                'osc-restored-gpu')['revision']
-        self.osc_set(self.keystone.admin, 'osc-restored-gpu', '1db4')
-        self.openstack(self.keystone.admin, 'pci', 'alias', 'restore',
-                       str(revision))
-        shown = json.loads(self.openstack(
-            self.keystone.reader, 'pci', 'alias', 'show', 'osc-restored-gpu',
-            '-f', 'json'))
-        self.assertEqual('1db6', shown['entries'][0]['product_id'])
+        revision = self.put_ok('osc-restored-gpu',
+                               [entry()]).json()['revision']
+        self.put_ok('osc-restored-gpu', [entry(product_id='1db4')])
+        self.osc_json(self.keystone.admin, 'restore', str(revision))
+        self.assertEqual('1db6', self.served_product_id('osc-restored-gpu'))
 
     def test_translate_as_the_service_user(self):
         self.put_ok('cli-gpu', [entry(product_id='2236')])
