@@ -52,8 +52,8 @@ EXIT_CODES = {
     EXIT_USAGE: 'a usage or configuration error',
     EXIT_SOURCE: 'an alias source cannot be read (database unreachable, '
                  'URL failing) or is not installed',
-    EXIT_BAD_REQUEST: 'a bad request: an unknown alias name, a malformed '
-                      'extra spec, an unknown NUMA policy',
+    EXIT_BAD_REQUEST: 'a bad request: an unknown alias name or revision, a '
+                      'malformed extra spec, an unknown NUMA policy',
     EXIT_NOT_READY: 'the alias database has no schema, or an older one '
                     '(run "nova-pci-alias-manage db sync")',
     EXIT_LISTEN: 'the service cannot listen on its address',
@@ -74,6 +74,8 @@ _EXIT_CODES = (
     (exception.PciInvalidAlias, EXIT_INVALID_ALIAS),
     (exception.InvalidAliasDocument, EXIT_INVALID_ALIAS),
     (exception.AliasTableNotEmpty, EXIT_USAGE),
+    # A conditional write whose table moved on: read it again and retry.
+    (exception.AliasTableChanged, EXIT_USAGE),
     (exception.NoAliasSource, EXIT_USAGE),
     (exception.EmptyAliasImport, EXIT_EMPTY),
     (exception.EmptyAliasTable, EXIT_EMPTY),
@@ -81,6 +83,7 @@ _EXIT_CODES = (
     (exception.AliasSourceNotFound, EXIT_SOURCE),
     (exception.AliasSourceError, EXIT_SOURCE),
     (exception.PciRequestAliasNotDefined, EXIT_BAD_REQUEST),
+    (exception.AliasRevisionNotFound, EXIT_BAD_REQUEST),
     (exception.InvalidAliasSpec, EXIT_BAD_REQUEST),
     (exception.InvalidPCINUMAAffinity, EXIT_BAD_REQUEST),
     (exception.InvalidInput, EXIT_BAD_REQUEST),

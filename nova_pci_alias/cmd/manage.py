@@ -26,18 +26,27 @@ Sub-commands::
         --from-config NOVA_CONF [--replace] [--allow-empty]
     nova-pci-alias-manage [--config-file F] alias export [FILE] \
         [--format document|nova-conf]
+    nova-pci-alias-manage [--config-file F] alias history [--limit N]
+    nova-pci-alias-manage [--config-file F] alias history REVISION [--full]
+    nova-pci-alias-manage [--config-file F] alias history --prune KEEP
+    nova-pci-alias-manage [--config-file F] alias restore REVISION \
+        [--allow-empty]
 
 The database is the one of ``[pci_alias_database] connection``.  Every write
 validates the whole resulting alias table, as the registry would load it
-(with ``[pci_alias] pci_in_placement``), and bumps the revision counter in
-the same transaction.
+(with ``[pci_alias] pci_in_placement``), bumps the revision counter and
+records its change in the history, naming the operating-system user and the
+host (:func:`~nova_pci_alias.sources.database.history.local_actor`), in the
+same transaction.
 
 Exit codes: those of :data:`nova_pci_alias.cmd.common.EXIT_CODES`; 2 is
-also an import into a non-empty table without ``--replace``, and 7 an
-import of no entries without ``--allow-empty``.  Connection URLs in errors
+also an import into a non-empty table without ``--replace``, 4 an unknown
+revision, and 7 an import, or a restore, of no entries without
+``--allow-empty``.  Connection URLs in errors
 have their password masked.
 """
 
+import argparse
 import logging as py_logging
 import os
 import sys
@@ -51,6 +60,7 @@ from nova_pci_alias import document
 from nova_pci_alias import exception
 from nova_pci_alias import opts
 from nova_pci_alias.sources import config as config_source
+from nova_pci_alias.sources.database import history
 from nova_pci_alias.sources.database import queries
 from nova_pci_alias.sources.database import validation
 
@@ -77,6 +87,7 @@ def do_db_version(conf, out):
 
 def do_alias_create(conf, out):
     stored = queries.create_entry(conf.category.entry,
+                                  actor=history.local_actor(),
                                   pci_in_placement=_placement(conf))
     out.write(jsonutils.dumps(stored, sort_keys=True) + '\n')
 
@@ -84,7 +95,8 @@ def do_alias_create(conf, out):
 def do_alias_delete(conf, out):
     # Stored names are stripped, as flavors' references to them are.
     name = conf.category.alias_name.strip()
-    count = queries.delete_alias(name, pci_in_placement=_placement(conf))
+    count = queries.delete_alias(name, actor=history.local_actor(),
+                                 pci_in_placement=_placement(conf))
     out.write('Deleted %d entries of alias %r.\n' % (count, name))
 
 
@@ -146,9 +158,100 @@ def do_alias_import(conf, out):
         raise exception.EmptyAliasImport(origin=origin)
     count, revision = queries.import_entries(
         entries, origin, replace=command.replace,
-        pci_in_placement=_placement(conf))
+        actor=history.local_actor(), pci_in_placement=_placement(conf))
     out.write('Imported %d entries from %s; the alias database is at '
               'revision %d.\n' % (count, origin, revision))
+
+
+def _time(moment):
+    """A history time as ISO 8601 UTC, to the second."""
+    return moment.strftime('%Y-%m-%dT%H:%M:%SZ')
+
+
+def _subject(change):
+    """What a change was about: its alias, or the revision it restored."""
+    if change['restored_revision'] is not None:
+        return 'revision %d' % change['restored_revision']
+    return change['alias'] if change['alias'] is not None else '-'
+
+
+def _who(change):
+    """Who made a change: Keystone user and project, or OS user and host."""
+    if change['user_id'] or change['project_id']:
+        return '%s/%s' % (change['user_id'] or '-',
+                          change['project_id'] or '-')
+    if change['os_user'] or change['host']:
+        return '%s@%s' % (change['os_user'] or '-', change['host'] or '-')
+    return '-'
+
+
+def _changed_aliases(before, after):
+    """The entries before and after of each alias that a change changed."""
+    def by_name(entries):
+        aliases = {}
+        for entry in entries:
+            aliases.setdefault(entry['name'], []).append(entry)
+        return aliases
+
+    old, new = by_name(before), by_name(after)
+    names = list(old) + [name for name in new if name not in old]
+    return {name: {'before': old.get(name, []), 'after': new.get(name, [])}
+            for name in names if old.get(name) != new.get(name)}
+
+
+def _show_change(conf, out, revision):
+    change = queries.get_change(revision)
+    change['created_at'] = _time(change['created_at'])
+    if not conf.category.full:
+        change['aliases'] = _changed_aliases(change.pop('before'),
+                                             change.pop('after'))
+    out.write(_dump(change) + '\n')
+
+
+def _prune(out, keep):
+    deleted, oldest = queries.prune_history(keep)
+    if oldest is None:
+        out.write('The history holds no change.\n')
+        return
+    out.write('Deleted %d changes; the oldest change kept is revision %d, '
+              'so revisions %d and later can still be restored.\n' % (
+                  deleted, oldest, oldest - 1))
+
+
+def do_alias_history(conf, out):
+    command = conf.category
+    if command.prune is not None:
+        if command.revision is not None or command.full or command.limit:
+            raise common.UsageError('alias history --prune takes no '
+                                    'REVISION, --full or --limit')
+        _prune(out, command.prune)
+        return
+    if command.revision is not None:
+        _show_change(conf, out, command.revision)
+        return
+    if command.full:
+        raise common.UsageError('alias history --full needs a REVISION')
+    for change in queries.get_history(limit=command.limit):
+        out.write('%d\t%s\t%s\t%s\t%s\n' % (
+            change['revision'], _time(change['created_at']),
+            change['operation'], _subject(change), _who(change)))
+
+
+def do_alias_restore(conf, out):
+    command = conf.category
+    if not queries.get_table_at(command.revision) and not command.allow_empty:
+        raise common.CommandError(
+            'the alias table of revision %d is empty: restoring it would '
+            'leave the PCI alias database empty; pass --allow-empty if '
+            'that is what you want' % command.revision,
+            code=common.EXIT_EMPTY)
+    result = queries.restore_revision(command.revision,
+                                      actor=history.local_actor(),
+                                      pci_in_placement=_placement(conf))
+    out.write('Restored the alias table of revision %d (%d entries); the '
+              'alias database is at revision %d.\n' % (
+                  command.revision, len(result['entries']),
+                  result['revision']))
 
 
 def _write_bytes(out, body):
@@ -178,6 +281,24 @@ def do_alias_export(conf, out):
     except OSError as exc:
         raise common.UsageError('cannot write %s: %s'
                                 % (path, exc.strerror))
+
+
+def _counting(least, what):
+    def parse(text):
+        try:
+            value = int(text)
+        except ValueError:
+            value = least - 1
+        if value < least:
+            raise argparse.ArgumentTypeError(
+                '%s must be an integer of at least %d, not %r' % (
+                    what, least, text))
+        return value
+    return parse
+
+
+_revision = _counting(0, 'a revision')
+_positive = _counting(1, 'a number of changes')
 
 
 def _add_parsers(subparsers):
@@ -256,6 +377,43 @@ def _add_parsers(subparsers):
                              'aliases in nova.conf.')
     parser.set_defaults(func=do_alias_export)
 
+    parser = alias_actions.add_parser(
+        'history',
+        help='List the recorded changes, newest first, one line each: '
+             'revision, time (UTC), operation, alias (or the revision '
+             'restored), and who (user/project, or OS user@host); or show '
+             'one change as JSON.')
+    parser.add_argument('revision', metavar='REVISION', nargs='?',
+                        type=_revision,
+                        help='Show this change: who, when, and the entries '
+                             'before and after of each alias it changed.')
+    parser.add_argument('--limit', type=_positive, metavar='N',
+                        help='List the N newest changes only.')
+    parser.add_argument('--full', action='store_true',
+                        help='With REVISION: show the whole table before '
+                             'and after the change instead.')
+    parser.add_argument('--prune', type=_positive, metavar='KEEP',
+                        help='Delete the recorded changes but the KEEP '
+                             'newest (the entries are left as they are). '
+                             'The revisions older than the oldest change '
+                             'kept, but the one just before it, can no '
+                             'longer be restored.')
+    parser.set_defaults(func=do_alias_history)
+
+    parser = alias_actions.add_parser(
+        'restore',
+        help='Make the alias table what it was at a revision of the '
+             'history, as a new change (validated and recorded like any '
+             'write).')
+    parser.add_argument('revision', metavar='REVISION', type=_revision,
+                        help='The revision whose table to bring back.')
+    parser.add_argument('--allow-empty', dest='allow_empty',
+                        action='store_true',
+                        help='Restore even a table without entries, which '
+                             'empties the alias database. Without it, such '
+                             'a restore is refused with exit code 7.')
+    parser.set_defaults(func=do_alias_restore)
+
 
 category_opt = cfg.SubCommandOpt('category', title='Commands',
                                  handler=_add_parsers,
@@ -281,11 +439,13 @@ COMMAND = common.Command(
     prog=PROG,
     description='Set up the PCI alias database of [pci_alias_database] '
                 'connection and edit its alias entries: create or upgrade '
-                'the schema, create, delete, list and show entries, and '
+                'the schema, create, delete, list and show entries, '
                 'import or export the whole table as an alias document or '
-                'as the [pci] alias lines of a nova.conf. Every write '
+                'as the [pci] alias lines of a nova.conf, and read the '
+                'history of changes or restore a table from it. Every write '
                 'validates the whole resulting table first, and changes '
-                'nothing if it is invalid.',
+                'nothing if it is invalid; it is recorded in the history '
+                'with the OS user and host.',
     exit_codes=common.TABLE_EXIT_CODES,
     register=_register,
     action=_run)

@@ -29,13 +29,20 @@ The package is laid out one idea per module:
     group of their own, with short retry defaults.
 ``models``
     the SQLAlchemy models: one row per alias entry, a column per field of
-    the alias entry schema (derived from it), and a one-row revision
-    counter that every write bumps (the source's change token).
+    the alias entry schema (derived from it), a one-row revision
+    counter that every write bumps (the source's change token), and the
+    change history, one row per write.
 ``migrations/`` and ``migration``
     the alembic migrations shipped in the package, and the functions that
     run them (``nova-pci-alias-manage db sync``).
 ``validation``
     pure checks of a whole alias table before it is written.
+``preconditions``
+    pure: the ETag of a table, and the ``If-Match`` check of a
+    conditional write.
+``history``
+    who made a change (:class:`~nova_pci_alias.sources.database.history.
+    Actor`), as its history row records it.
 ``queries``
     the data access functions, on an enginefacade transaction context of
     this package's own.

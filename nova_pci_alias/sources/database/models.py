@@ -12,7 +12,7 @@
 
 """The SQLAlchemy models of the alias database.
 
-Two tables:
+Three tables:
 
 ``pci_alias_entries``
     one row per alias entry, in the order of ``position``.  An alias with
@@ -25,6 +25,12 @@ Two tables:
 ``pci_alias_revision``
     a single row (``id`` 1) whose ``revision`` every write increments in the
     same transaction: the source's change token.
+``pci_alias_history``
+    one row per committed write: the revision it committed, when, which
+    operation on which alias, who made it (:class:`~nova_pci_alias.sources.
+    database.history.Actor`), and the whole table before and after it as
+    JSON lists of entries, from which any recorded revision can be
+    restored.
 
 The entry columns are derived from the alias entry schema
 (:data:`nova_pci_alias.alias.ALIAS_ENTRY_SCHEMA`), one per property, by
@@ -35,6 +41,7 @@ them, and a test compares the two on every backend, so a field added
 without its migration fails that test.
 """
 
+from oslo_db.sqlalchemy import types as oslo_types
 from oslo_utils import timeutils
 import sqlalchemy as sa
 from sqlalchemy import orm
@@ -98,7 +105,7 @@ VERSION_TABLE = 'pci_alias_version'
 #: The revisions of the shipped migrations, oldest first; the last one is
 #: the schema these models describe.  Listed here so that reading the
 #: database never loads alembic (a test checks it against the scripts).
-SCHEMA_REVISIONS = ('4f2b7c1d9e30',)
+SCHEMA_REVISIONS = ('4f2b7c1d9e30', '8c3d5e7f9a1b')
 #: The schema revision this release reads and writes.
 SCHEMA_HEAD = SCHEMA_REVISIONS[-1]
 
@@ -153,3 +160,44 @@ class AliasRevision(Base):
     id = sa.Column(sa.Integer, primary_key=True, autoincrement=False)
     revision = sa.Column(sa.BigInteger, nullable=False)
     updated_at = sa.Column(sa.DateTime)
+
+
+#: The operations a history row records, as ``operation`` holds them.
+OPERATIONS = ('create', 'put', 'delete', 'import', 'restore')
+
+#: The length of the string columns naming who made a change: room for a
+#: Keystone id (64), a ``req-UUID`` (40) and a fully qualified host name.
+ACTOR_STRING = 255
+#: The length of ``alias``: the longest alias name the schema allows.
+ALIAS_NAME_LENGTH = alias.ALIAS_ENTRY_SCHEMA['properties']['name'][
+    'maxLength']
+
+
+class AliasChange(Base):
+    """One committed write: what it did, who did it, the table around it.
+
+    ``before`` and ``after`` are the whole table's entry lists (JSON; long
+    text on MySQL, where a 10,000-alias table takes about a megabyte).
+    """
+
+    __tablename__ = 'pci_alias_history'
+    __table_args__ = (
+        sa.UniqueConstraint('revision',
+                            name='uniq_pci_alias_history0revision'),
+        _TABLE_ARGS)
+
+    id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
+    revision = sa.Column(sa.BigInteger, nullable=False)
+    created_at = sa.Column(sa.DateTime, nullable=False)
+    operation = sa.Column(sa.String(SHORT_STRING), nullable=False)
+    alias = sa.Column(sa.String(ALIAS_NAME_LENGTH))
+    restored_revision = sa.Column(sa.BigInteger)
+    user_id = sa.Column(sa.String(ACTOR_STRING))
+    project_id = sa.Column(sa.String(ACTOR_STRING))
+    request_id = sa.Column(sa.String(ACTOR_STRING))
+    os_user = sa.Column(sa.String(ACTOR_STRING))
+    host = sa.Column(sa.String(ACTOR_STRING))
+    before = sa.Column(oslo_types.JsonEncodedList(mysql_as_long=True),
+                       nullable=False)
+    after = sa.Column(oslo_types.JsonEncodedList(mysql_as_long=True),
+                      nullable=False)

@@ -31,14 +31,19 @@ database with its password masked; the schema missing or older than this
 package's is :class:`~nova_pci_alias.exception.AliasSourceNotReady` (run
 ``nova-pci-alias-manage db sync``).
 
-Writes bump the revision counter and validate the whole resulting alias
-table in the same transaction, so the database never holds a table that
-fails to load, and readers see a new revision exactly when entries changed.
+Writes bump the revision counter, validate the whole resulting alias
+table and record their change in ``pci_alias_history`` (who, when, the
+whole table before and after) in the same transaction, so the database
+never holds a table that fails to load, readers see a new revision exactly
+when entries changed, and every committed table can be restored.  A write
+given ETags (``if_match``) compares them with the current table's, under
+the writers' lock, and writes nothing when none matches.
 An entry is stored field by field, one column each
 (:data:`~nova_pci_alias.sources.database.models.ENTRY_FIELDS`): a write
 holding a key without a column is refused whole, never stored without it.
 """
 
+import collections.abc
 import functools
 
 from oslo_db import api as oslo_db_api
@@ -49,8 +54,10 @@ import sqlalchemy as sa
 from nova_pci_alias import bounds
 from nova_pci_alias import exception
 from nova_pci_alias.sources.database import errors
+from nova_pci_alias.sources.database import history
 from nova_pci_alias.sources.database import models
 from nova_pci_alias.sources.database import options
+from nova_pci_alias.sources.database import preconditions
 from nova_pci_alias.sources.database import validation
 
 #: The source name used in the errors raised here.
@@ -146,7 +153,8 @@ def _schema_missing():
             inspector = sa.inspect(connection)
             return not all(inspector.has_table(table) for table in (
                 models.VERSION_TABLE, models.entries_table.name,
-                models.AliasRevision.__tablename__))
+                models.AliasRevision.__tablename__,
+                models.AliasChange.__tablename__))
     except Exception:
         return False
 
@@ -305,8 +313,8 @@ def get_entry_records(name):
                 for row in rows if row.name == name]
 
 
-def _begin_write(connection):
-    """Lock out other writers, bump the revision; return the entries.
+def _lock_for_writing(connection):
+    """Lock out other writers and bump the revision.
 
     The UPDATE of the revision row is the first statement of every write
     transaction, before any read: it waits for the writers' lock (the row
@@ -326,7 +334,7 @@ def _begin_write(connection):
       whose first statement writes waits for the lock, as one opened with
       ``BEGIN IMMEDIATE`` does;
     * on PostgreSQL (READ COMMITTED) each statement sees what was committed
-      before it started, so the reads below see the previous writer's
+      before it started, so the reads that follow see the previous writer's
       table once the UPDATE got the lock.
     """
     result = connection.execute(
@@ -337,7 +345,70 @@ def _begin_write(connection):
     if result.rowcount != 1:
         raise _not_ready('has no PCI alias revision row')
     _check_schema(connection)
-    return _select_entries(connection)
+
+
+def _begin_write(connection, if_match=None):
+    """Lock out other writers (:func:`_lock_for_writing`); return the entries.
+
+    :param if_match: the write's ETags, checked against the table read
+        under the lock (:func:`~nova_pci_alias.sources.database.
+        preconditions.check`).
+    """
+    _lock_for_writing(connection)
+    current = _select_entries(connection)
+    preconditions.check(if_match, current)
+    return current
+
+
+class _Row:
+    """A stored entry with its row id and position."""
+
+    __slots__ = ('id', 'position', 'entry')
+
+    def __init__(self, row_id, position, entry):
+        self.id = row_id
+        self.position = position
+        self.entry = entry
+
+
+def _begin_write_rows(connection, if_match=None):
+    """As :func:`_begin_write`, returning :class:`_Row` objects."""
+    _lock_for_writing(connection)
+    rows = connection.execute(
+        sa.select(models.AliasEntry.id, models.AliasEntry.position,
+                  *_ENTRY_COLUMNS)
+        .order_by(models.AliasEntry.position)).all()
+    entries = _entries_of(row[2:] for row in rows)
+    preconditions.check(if_match, entries)
+    return [_Row(row[0], row[1], entry) for row, entry in zip(rows, entries)]
+
+
+def _dicts(entries):
+    if isinstance(entries, list) and all(type(e) is dict for e in entries):
+        return entries
+    return [dict(e) for e in entries]
+
+
+def _record(connection, operation, before, after, actor, alias=None,
+            restored_revision=None):
+    """Record the change of this write; return the revision it commits.
+
+    Called once per write, after its last change to the entries, in the
+    write's transaction: the change is committed with the table, or not
+    at all.
+    """
+    revision = connection.execute(_REVISION_QUERY).scalar()
+    actor = actor or history.Actor()
+    # The entries as read are dicts already; a validated table's are
+    # read-only mappings, which JSON cannot encode.
+    connection.execute(sa.insert(models.AliasChange).values(
+        revision=revision, created_at=timeutils.utcnow(),
+        operation=operation, alias=alias,
+        restored_revision=restored_revision,
+        user_id=actor.user_id, project_id=actor.project_id,
+        request_id=actor.request_id, os_user=actor.os_user,
+        host=actor.host, before=_dicts(before), after=_dicts(after)))
+    return revision
 
 
 def _refuse_unstorable(entries):
@@ -377,91 +448,161 @@ def _next_position(connection):
     return 0 if last is None else last + 1
 
 
+def _shift_after(connection, position, by):
+    """Move every row after ``position`` ``by`` places further down.
+
+    In two statements, through negative positions, so that no row ever
+    takes a position another row still holds: the unique constraint on
+    ``position`` is checked row by row on MySQL and PostgreSQL.
+    """
+    column = models.AliasEntry.position
+    connection.execute(sa.update(models.AliasEntry)
+                       .where(column > position)
+                       .values(position=-(column + by)))
+    connection.execute(sa.update(models.AliasEntry)
+                       .where(column < 0)
+                       .values(position=-column))
+
+
 @_translate_errors
 @_retrying
-def create_entry(entry, *, pci_in_placement=False):
+def create_entry(entry, *, actor=None, if_match=None,
+                 pci_in_placement=False):
     """Append one alias entry, if the resulting table is valid.
 
     :param entry: an alias entry (mapping or JSON text).
+    :param actor: the :class:`~nova_pci_alias.sources.database.history.
+        Actor` recorded in the history (None: unknown).
+    :param if_match: None, or the ETags (strings, quoted or not, ``*`` for
+        any) of which the current table's document ETag must be one,
+        checked under the writers' lock.
     :param pci_in_placement: validate with the rules of PCI in Placement.
     :returns: the normalised entry as stored (a dict).
     :raises nova_pci_alias.exception.PciInvalidAlias: the entry, or the
         table with it, is invalid; nothing is written.
+    :raises nova_pci_alias.exception.AliasTableChanged: ``if_match`` does
+        not match; nothing is written.
     """
     with context_manager.writer.connection.using(_Context()) as connection:
-        current = _begin_write(connection)
+        current = _begin_write(connection, if_match)
         table = validation.validated_table(
             current + [entry], 'the alias table with the new entry',
             pci_in_placement=pci_in_placement)
         stored = dict(table.entries[-1])
         _insert(connection, [stored], _next_position(connection))
+        _record(connection, 'create', current, table.entries, actor,
+                alias=stored['name'])
         return stored
 
 
 @_translate_errors
 @_retrying
-def delete_alias(name, *, pci_in_placement=False):
+def delete_alias(name, *, actor=None, if_match=None, pci_in_placement=False):
     """Delete every entry of one alias, if the remaining table is valid.
 
     :param name: the alias name.
+    :param actor: the :class:`~nova_pci_alias.sources.database.history.
+        Actor` recorded in the history (None: unknown).
+    :param if_match: None, or the ETags (strings, quoted or not, ``*`` for
+        any) of which the current table's document ETag must be one,
+        checked under the writers' lock.
     :param pci_in_placement: validate with the rules of PCI in Placement.
     :returns: how many entries were deleted.
     :raises nova_pci_alias.exception.PciRequestAliasNotDefined: no entry has
         that name.
+    :raises nova_pci_alias.exception.AliasTableChanged: ``if_match`` does
+        not match; nothing is written.
     """
     with context_manager.writer.connection.using(_Context()) as connection:
-        current = _begin_write(connection)
-        ids = connection.execute(
-            sa.select(models.AliasEntry.id)
-            .order_by(models.AliasEntry.position)).scalars().all()
+        rows = _begin_write_rows(connection, if_match)
         # Matched here, not in SQL: MySQL's default collations ignore case
         # and trailing spaces, alias names do not.
-        doomed = [row_id for row_id, entry in zip(ids, current)
-                  if entry['name'] == name]
+        doomed = [row.id for row in rows if row.entry['name'] == name]
         if not doomed:
             raise exception.PciRequestAliasNotDefined(alias=name)
-        validation.validated_table(
-            [entry for entry in current if entry['name'] != name],
+        table = validation.validated_table(
+            [row.entry for row in rows if row.entry['name'] != name],
             'the alias table without %r' % name,
             pci_in_placement=pci_in_placement)
         connection.execute(sa.delete(models.AliasEntry).where(
             models.AliasEntry.id.in_(doomed)))
+        _record(connection, 'delete', [row.entry for row in rows],
+                table.entries, actor, alias=name)
         return len(doomed)
 
 
 @_translate_errors
 @_retrying
-def import_entries(entries, origin, *, replace=False,
-                   pci_in_placement=False):
+def import_entries(entries, origin, *, replace=False, actor=None,
+                   if_match=None, pci_in_placement=False):
     """Store a whole alias list, all or nothing, in one transaction.
 
     :param entries: alias entries (mappings or JSON text), in order.
     :param origin: where they come from, for error messages.
     :param replace: replace every stored entry; without it, an import into
         a table that holds entries is refused.
+    :param actor: the :class:`~nova_pci_alias.sources.database.history.
+        Actor` recorded in the history (None: unknown).
+    :param if_match: None, or the ETags (strings, quoted or not, ``*`` for
+        any) of which the current table's document ETag must be one,
+        checked under the writers' lock.
     :param pci_in_placement: validate with the rules of PCI in Placement.
     :returns: ``(number of entries stored, new revision)``.
     :raises nova_pci_alias.exception.PciInvalidAliasEntries: naming every
         invalid entry; nothing is written.
     :raises nova_pci_alias.exception.AliasTableNotEmpty: entries exist and
         ``replace`` is false.
+    :raises nova_pci_alias.exception.AliasTableChanged: ``if_match`` does
+        not match; nothing is written.
     """
     entries = list(entries)
     with context_manager.writer.connection.using(_Context()) as connection:
-        current = _begin_write(connection)
+        current = _begin_write(connection, if_match)
         if current and not replace:
             raise exception.AliasTableNotEmpty(count=len(current))
         table = validation.validated_table(
             entries, origin, pci_in_placement=pci_in_placement)
         connection.execute(sa.delete(models.AliasEntry))
         _insert(connection, [dict(e) for e in table.entries], 0)
-        return len(table.entries), connection.execute(
-            _REVISION_QUERY).scalar()
+        revision = _record(connection, 'import', current, table.entries,
+                           actor)
+        return len(table.entries), revision
 
 
-# The writes and reads of the change history.  Their contract is fixed
-# here; their bodies come with the history table.
+def _named_entries(name, entries):
+    """The entries of ``put_alias``, each named ``name``.
 
+    :raises nova_pci_alias.exception.PciInvalidAlias: no entries, an entry
+        that is not a mapping, or one named otherwise.
+    """
+    if not isinstance(name, str):
+        raise exception.PciInvalidAlias(
+            reason='an alias name is a string, not %s' % bounds.shown(name))
+    if not isinstance(entries, (list, tuple)):
+        raise exception.PciInvalidAlias(
+            reason='the entries of alias %s are a list, not %s' % (
+                bounds.shown(name), bounds.shown(entries)))
+    if not entries:
+        raise exception.PciInvalidAlias(
+            reason='alias %s needs at least one entry' % bounds.shown(name))
+    named = []
+    for position, entry in enumerate(entries):
+        if not isinstance(entry, collections.abc.Mapping):
+            raise exception.PciInvalidAlias(
+                reason='entry %d of alias %s is not a JSON object' % (
+                    position, bounds.shown(name)))
+        given = entry.get('name', name)
+        if not isinstance(given, str) or given.strip() != name.strip():
+            raise exception.PciInvalidAlias(
+                reason='entry %d is named %s, not %s, the alias it is '
+                       'given for' % (position, bounds.shown(given),
+                                      bounds.shown(name)))
+        named.append(dict(entry, name=name))
+    return named
+
+
+@_translate_errors
+@_retrying
 def put_alias(name, entries, *, actor=None, if_match=None,
               pci_in_placement=False):
     """Replace the entries of one alias, or create it, if the table is valid.
@@ -486,22 +627,115 @@ def put_alias(name, entries, *, actor=None, if_match=None,
     :raises nova_pci_alias.exception.AliasTableChanged: ``if_match`` does
         not match; nothing is written.
     """
-    raise NotImplementedError
+    named = _named_entries(name, entries)
+    with context_manager.writer.connection.using(_Context()) as connection:
+        rows = _begin_write_rows(connection, if_match)
+        # Stored names are normalised (stripped): compare with the name
+        # the new entries will be stored under.
+        key = name.strip()
+        own = [row for row in rows if row.entry['name'] == key]
+        kept = [row for row in rows if row.entry['name'] != key]
+        # No entry of the alias comes before its first one: its index in
+        # the whole table is its index among the kept rows too.
+        place = rows.index(own[0]) if own else len(rows)
+        table = validation.validated_table(
+            [row.entry for row in kept[:place]] + named +
+            [row.entry for row in kept[place:]],
+            'the alias table with alias %s set' % bounds.shown(key),
+            pci_in_placement=pci_in_placement)
+        stored = [dict(e) for e in table.entries[place:place + len(named)]]
+        if own:
+            connection.execute(sa.delete(models.AliasEntry).where(
+                models.AliasEntry.id.in_([row.id for row in own])))
+            first = own[0].position
+            room = (kept[place].position - first if place < len(kept)
+                    else len(stored))
+            if room < len(stored):
+                _shift_after(connection, first, len(stored) - room)
+        else:
+            first = rows[-1].position + 1 if rows else 0
+        _insert(connection, stored, first)
+        after = _dicts(table.entries)
+        revision = _record(connection, 'put', [row.entry for row in rows],
+                           after, actor, alias=key)
+        return {'revision': revision, 'created': not own, 'entries': stored,
+                'etag': preconditions.table_etag(after)}
 
 
+_SUMMARY_COLUMNS = (
+    models.AliasChange.revision, models.AliasChange.created_at,
+    models.AliasChange.operation, models.AliasChange.alias,
+    models.AliasChange.restored_revision, models.AliasChange.user_id,
+    models.AliasChange.project_id, models.AliasChange.request_id,
+    models.AliasChange.os_user, models.AliasChange.host)
+_SUMMARY_FIELDS = tuple(column.key for column in _SUMMARY_COLUMNS)
+
+
+def _summary(row):
+    return dict(zip(_SUMMARY_FIELDS, row))
+
+
+def _is_count(value):
+    return isinstance(value, int) and not isinstance(value, bool) \
+        and value >= 0
+
+
+def _checked_revision(revision):
+    """Refuse a revision that is not a count: no change could have it."""
+    if not _is_count(revision):
+        raise exception.AliasRevisionNotFound(
+            revision=bounds.shown(revision),
+            reason='a revision is an integer of at least 0')
+    return revision
+
+
+@_translate_errors
+@_retrying
 def get_history(limit=None, marker=None):
     """Return recorded changes, newest first, without their entries.
 
+    Reads the summary columns only, not the tables before and after.
+
     :param limit: at most this many.
     :param marker: only changes older than this revision.
+    :raises nova_pci_alias.exception.InvalidInput: ``limit`` or ``marker``
+        is not an integer of at least 0.
     :returns: a list of dicts ``{"revision", "created_at" (datetime),
         "operation" ("create", "put", "delete", "import", "restore"),
         "alias" (name or None), "restored_revision" (int or None),
         "user_id", "project_id", "request_id", "os_user", "host"}``.
     """
-    raise NotImplementedError
+    for what, value in (('history limit', limit),
+                        ('history marker', marker)):
+        if value is not None and not _is_count(value):
+            raise exception.InvalidInput(
+                what=what, reason='%s is not an integer of at least 0' %
+                bounds.shown(value))
+    query = sa.select(*_SUMMARY_COLUMNS).order_by(
+        models.AliasChange.revision.desc())
+    if marker is not None:
+        query = query.where(models.AliasChange.revision < marker)
+    if limit is not None:
+        query = query.limit(limit)
+    with context_manager.reader.connection.using(_Context()) as connection:
+        _check_schema(connection)
+        return [_summary(row) for row in connection.execute(query)]
 
 
+def _select_change(connection, revision):
+    row = connection.execute(
+        sa.select(*_SUMMARY_COLUMNS, models.AliasChange.before,
+                  models.AliasChange.after)
+        .where(models.AliasChange.revision == revision)).first()
+    if row is None:
+        return None
+    change = _summary(row)
+    change['before'], change['after'] = row[-2], row[-1]
+    return change
+
+
+@_translate_errors
+@_retrying
 def get_change(revision):
     """Return one recorded change with the whole table before and after.
 
@@ -509,9 +743,87 @@ def get_change(revision):
         ``"after"``: the entry lists of the whole table.
     :raises nova_pci_alias.exception.AliasRevisionNotFound: no such change.
     """
-    raise NotImplementedError
+    _checked_revision(revision)
+    with context_manager.reader.connection.using(_Context()) as connection:
+        _check_schema(connection)
+        change = _select_change(connection, revision)
+    if change is None:
+        raise exception.AliasRevisionNotFound(
+            revision=revision, reason='no change committed that revision')
+    return change
 
 
+def _table_at(connection, revision):
+    """The entries of the table at ``revision``, from the history.
+
+    :raises nova_pci_alias.exception.AliasRevisionNotFound: the history
+        does not give it.
+    """
+    change = _select_change(connection, revision)
+    if change is not None:
+        return change['after']
+    following = connection.execute(
+        sa.select(sa.func.min(models.AliasChange.revision))
+        .where(models.AliasChange.revision > revision)).scalar()
+    if following is not None and following == revision + 1:
+        return _select_change(connection, following)['before']
+    raise exception.AliasRevisionNotFound(
+        revision=revision,
+        reason='no change committed it, and the change after it is not '
+               'recorded either')
+
+
+@_translate_errors
+@_retrying
+def prune_history(keep):
+    """Delete the recorded changes but the ``keep`` newest.
+
+    The entries and the revision counter are left as they are: readers see
+    no change.  The revisions left can still be restored, and so can the
+    one just before the oldest left (its ``before``).
+
+    :param keep: how many of the newest changes to keep, at least 1.
+    :returns: ``(number of changes deleted, oldest revision kept or None)``.
+    :raises nova_pci_alias.exception.InvalidInput: ``keep`` is not an
+        integer of at least 1.
+    """
+    if not _is_count(keep) or keep < 1:
+        raise exception.InvalidInput(
+            what='number of changes to keep',
+            reason='%s is not an integer of at least 1' % bounds.shown(keep))
+    revision = models.AliasChange.revision
+    with context_manager.writer.connection.using(_Context()) as connection:
+        _check_schema(connection)
+        oldest = connection.execute(
+            sa.select(revision).order_by(revision.desc())
+            .offset(keep - 1).limit(1)).scalar()
+        if oldest is None:
+            return 0, connection.execute(
+                sa.select(sa.func.min(revision))).scalar()
+        deleted = connection.execute(
+            sa.delete(models.AliasChange).where(revision < oldest)).rowcount
+        return deleted, oldest
+
+
+@_translate_errors
+@_retrying
+def get_table_at(revision):
+    """Return the entries of the table at ``revision``, from the history.
+
+    The table that :func:`restore_revision` would bring back (before its
+    validation under the current rules).
+
+    :raises nova_pci_alias.exception.AliasRevisionNotFound: the history
+        does not give it.
+    """
+    _checked_revision(revision)
+    with context_manager.reader.connection.using(_Context()) as connection:
+        _check_schema(connection)
+        return _table_at(connection, revision)
+
+
+@_translate_errors
+@_retrying
 def restore_revision(revision, *, actor=None, if_match=None,
                      pci_in_placement=False):
     """Make the table what it was at ``revision``, as a new change.
@@ -528,4 +840,17 @@ def restore_revision(revision, *, actor=None, if_match=None,
     :raises nova_pci_alias.exception.AliasTableChanged: as for
         :func:`put_alias`.
     """
-    raise NotImplementedError
+    _checked_revision(revision)
+    with context_manager.writer.connection.using(_Context()) as connection:
+        current = _begin_write(connection, if_match)
+        table = validation.validated_table(
+            _table_at(connection, revision),
+            'the alias table of revision %d' % revision,
+            pci_in_placement=pci_in_placement)
+        after = _dicts(table.entries)
+        connection.execute(sa.delete(models.AliasEntry))
+        _insert(connection, after, 0)
+        new_revision = _record(connection, 'restore', current, after, actor,
+                               restored_revision=revision)
+        return {'revision': new_revision, 'created': False,
+                'entries': after, 'etag': preconditions.table_etag(after)}

@@ -14,10 +14,12 @@
 real SQLite file (and on a database that cannot be reached).
 """
 
+import getpass
 import io
 import json
 import os
 import re
+import socket
 import subprocess
 import sys
 
@@ -263,6 +265,142 @@ def deep_entry(depth):
     """An alias entry's JSON text whose traits nest ``depth`` deep."""
     return '{"name": "x%d", "traits": %s}' % (
         depth, adversarial.nested_text(depth))
+
+
+class TestHistory(SyncedTestCase):
+    """``alias history`` and ``alias restore``, after three writes."""
+
+    def setUp(self):
+        super().setUp()
+        self.imported()  # 1
+        self.manage('alias', 'delete', 'nic')  # 2
+        self.manage('alias', 'create', json.dumps(
+            {'name': 'fpga', 'vendor_id': '1172', 'product_id': '09c4'}))  # 3
+
+    def lines(self, *args):
+        return [line.split('\t') for line in
+                self.manage('alias', 'history', *args).splitlines()]
+
+    def names(self):
+        return [line.split('\t')[0]
+                for line in self.manage('alias', 'list').splitlines()]
+
+    def test_lists_newest_first(self):
+        self.assertEqual([['3', 'create', 'fpga'], ['2', 'delete', 'nic'],
+                          ['1', 'import', '-']],
+                         [[line[0], line[2], line[3]]
+                          for line in self.lines()])
+
+    def test_names_the_os_user_and_host(self):
+        self.assertEqual('%s@%s' % (getpass.getuser(), socket.gethostname()),
+                         self.lines()[0][4])
+
+    def test_times_are_utc(self):
+        self.assertRegex(self.lines()[0][1],
+                         r'^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$')
+
+    def test_limit(self):
+        self.assertEqual(['3'], [line[0] for line in
+                                 self.lines('--limit', '1')])
+
+    def test_change_shows_the_aliases_it_changed(self):
+        change = json.loads(self.manage('alias', 'history', '2'))
+        self.assertEqual({'nic': {'before': ['154c', '1889'], 'after': []}},
+                         {name: {side: [e['product_id'] for e in entries]
+                                 for side, entries in sides.items()}
+                          for name, sides in change['aliases'].items()})
+
+    def test_change_names_who_made_it(self):
+        change = json.loads(self.manage('alias', 'history', '2'))
+        self.assertEqual(getpass.getuser(), change['os_user'])
+
+    def test_full_change_shows_both_tables(self):
+        change = json.loads(self.manage('alias', 'history', '3', '--full'))
+        self.assertEqual((['gpu'], ['gpu', 'fpga']), (
+            [e['name'] for e in change['before']],
+            [e['name'] for e in change['after']]))
+
+    def test_unknown_revision(self):
+        self.assertEqual(4, self.run_tool('alias', 'history', '42')[0])
+
+    def test_full_needs_a_revision(self):
+        self.assertEqual(2, self.run_tool('alias', 'history', '--full')[0])
+
+    def test_not_a_revision(self):
+        self.assertEqual(2, self.run_tool('alias', 'history', 'x')[0])
+
+    def test_restore_brings_the_table_back(self):
+        self.manage('alias', 'restore', '1')
+        self.assertEqual(['gpu', 'nic'], self.names())
+
+    def test_restore_reports_the_new_revision(self):
+        self.assertIn('the alias database is at revision 4',
+                      self.manage('alias', 'restore', '1'))
+
+    def test_restore_is_recorded(self):
+        self.manage('alias', 'restore', '1')
+        self.assertEqual(['4', 'restore', 'revision 1'],
+                         [self.lines()[0][i] for i in (0, 2, 3)])
+
+    def test_restore_of_an_unknown_revision(self):
+        self.assertEqual(4, self.run_tool('alias', 'restore', '42')[0])
+
+    def test_restore_of_an_empty_table_is_refused(self):
+        self.assertEqual(7, self.run_tool('alias', 'restore', '0')[0])
+
+    def test_refused_restore_leaves_the_table(self):
+        self.run_tool('alias', 'restore', '0')
+        self.assertEqual(['gpu', 'fpga'], self.names())
+
+    def test_prune_keeps_the_newest(self):
+        self.manage('alias', 'history', '--prune', '1')
+        self.assertEqual(['3'], [line[0] for line in self.lines()])
+
+    def test_prune_says_what_is_left(self):
+        self.assertIn('revisions 1 and later can still be restored',
+                      self.manage('alias', 'history', '--prune', '2'))
+
+    def test_prune_with_a_revision_is_refused(self):
+        self.assertEqual(2, self.run_tool('alias', 'history', '1',
+                                          '--prune', '1')[0])
+
+    def test_restore_of_an_empty_table_when_asked(self):
+        self.manage('alias', 'restore', '0', '--allow-empty')
+        self.assertEqual([], self.names())
+
+
+def _summary(**who):
+    summary = dict.fromkeys(('user_id', 'project_id', 'os_user', 'host'))
+    summary.update(who)
+    return summary
+
+
+class TestWhoInTheHistory(base.BaseTestCase):
+    """The last column of ``alias history``."""
+
+    def test_keystone_user_and_project(self):
+        self.assertEqual('u1/p1', manage._who(_summary(
+            user_id='u1', project_id='p1')))
+
+    def test_os_user_and_host(self):
+        self.assertEqual('root@ctl-1', manage._who(_summary(
+            os_user='root', host='ctl-1')))
+
+    def test_unknown(self):
+        self.assertEqual('-', manage._who(_summary()))
+
+
+class TestChangedAliases(base.BaseTestCase):
+    """What ``alias history REVISION`` shows of a change without --full."""
+
+    def test_only_the_aliases_that_changed(self):
+        a, b, b2 = {'name': 'a'}, {'name': 'b'}, {'name': 'b', 'x': '1'}
+        self.assertEqual({'b': {'before': [b], 'after': [b2]}},
+                         manage._changed_aliases([a, b], [a, b2]))
+
+    def test_a_new_alias(self):
+        self.assertEqual({'c': {'before': [], 'after': [{'name': 'c'}]}},
+                         manage._changed_aliases([], [{'name': 'c'}]))
 
 
 class TestHostileInput(SyncedTestCase):

@@ -24,6 +24,11 @@ with others.  After every round:
   (``Duplicate entry``, ``database is locked``);
 * the table loads.
 
+Puts race creates the same way, and each other: puts that grow aliases in
+the middle of the table move the rows after them while others do the same
+(the unique position must never be hit), and conditional puts naming the
+same table's ETag let exactly one of them through.
+
 SQLite runs on a file, as in production (several processes cannot share an
 in-memory database).
 """
@@ -37,6 +42,7 @@ from oslotest import base as test_base
 from nova_pci_alias import alias
 from nova_pci_alias import exception
 from nova_pci_alias.sources.database import options
+from nova_pci_alias.sources.database import preconditions
 from nova_pci_alias.sources.database import queries
 from nova_pci_alias.tests.unit.fakes import entry
 from nova_pci_alias.tests.unit.sources.database import base
@@ -116,6 +122,28 @@ class _ConcurrentWrites:
                 for i in range(width)]
 
     @staticmethod
+    def _put_and_creates(width, rand):
+        return [(0, ('put', ('x', [_x(0), dict(_x(0), product_id='0002')],
+                             None)))] + [
+            (rand.uniform(0, 0.01), ('create', _x(i)))
+            for i in range(1, width)]
+
+    @staticmethod
+    def _growing_puts(width, rand):
+        return [(rand.uniform(0, 0.01), ('put', (
+            'f%03d' % (50 * (i + 1)),
+            [{'vendor_id': '10de', 'product_id': '%04d' % n}
+             for n in range(3)], None)))
+            for i in range(width)]
+
+    @staticmethod
+    def _conditional_puts(width, rand):
+        etag = preconditions.table_etag(FILLERS)
+        return [(rand.uniform(0, 0.01), ('put', (
+            'c%d' % i, [entry('c%d' % i)], [etag])))
+            for i in range(width)]
+
+    @staticmethod
     def _own_validation_error(job, outcome, message):
         """Succeeded, or refused because another writer was first."""
         if outcome == OK:
@@ -125,6 +153,10 @@ class _ConcurrentWrites:
         if job[0] == 'delete':
             return outcome == 'PciRequestAliasNotDefined'
         return False
+
+    @staticmethod
+    def _succeeded_or_table_changed(job, outcome, message):
+        return outcome in (OK, 'AliasTableChanged')
 
     @staticmethod
     def _succeeded(job, outcome, message):
@@ -157,6 +189,27 @@ class _ConcurrentWrites:
         self.assertEqual([], self.problems(
             4, FILLERS + [_x(0)], self._delete_and_creates,
             self._own_validation_error))
+
+    def test_put_racing_three_creates(self):
+        self.assertEqual([], self.problems(
+            4, FILLERS, self._put_and_creates, self._own_validation_error))
+
+    def test_growing_puts_all_succeed(self):
+        # Each put moves the rows after its alias while the others wait.
+        self.assertEqual([], self.problems(
+            4, FILLERS, self._growing_puts, self._succeeded))
+
+    def test_growing_puts_keep_the_order(self):
+        self.problems(4, FILLERS, self._growing_puts, self._succeeded)
+        names = [e['name'] for e in queries.get_entries()]
+        self.assertEqual([e['name'] for e in FILLERS],
+                         sorted(set(names), key=names.index))
+
+    def test_conditional_puts_on_one_table_let_one_through(self):
+        self.problems(4, FILLERS, self._conditional_puts,
+                      self._succeeded_or_table_changed)
+        self.assertEqual(1, len([e for e in queries.get_entries()
+                                 if e['name'].startswith('c')]))
 
     def test_creates_of_distinct_aliases_all_succeed(self):
         # Writers queue: none fails because another was writing.

@@ -24,6 +24,7 @@ import sqlalchemy as sa
 from nova_pci_alias import alias
 from nova_pci_alias.sources.database import migration
 from nova_pci_alias.sources.database import models
+from nova_pci_alias.sources.database import queries
 from nova_pci_alias.tests.unit.sources.database import base
 
 
@@ -47,7 +48,7 @@ class TestUpgrade(base.DatabaseTestCase):
     def test_upgrade_creates_the_tables(self):
         migration.upgrade(self.engine)
         self.assertLessEqual(
-            {'pci_alias_entries', 'pci_alias_revision',
+            {'pci_alias_entries', 'pci_alias_revision', 'pci_alias_history',
              migration.VERSION_TABLE},
             set(sa.inspect(self.engine).get_table_names()))
 
@@ -72,6 +73,51 @@ class TestUpgrade(base.DatabaseTestCase):
         with self.engine.connect() as connection:
             self.assertEqual(1, connection.execute(sa.text(
                 'SELECT COUNT(*) FROM pci_alias_revision')).scalar())
+
+
+class TestUpgradeFromTheInitialSchema(base.DatabaseTestCase):
+    """A database of the release before the history, holding entries."""
+
+    FIXTURE = base.EmptySQLiteFixture
+
+    def setUp(self):
+        super().setUp()
+        migration.upgrade(self.engine, models.SCHEMA_REVISIONS[0])
+        with self.engine.begin() as connection:
+            connection.execute(sa.text(
+                "INSERT INTO pci_alias_entries (position, name, vendor_id, "
+                "product_id) VALUES (0, 'gpu', '10de', '1db6')"))
+            connection.execute(sa.text(
+                'UPDATE pci_alias_revision SET revision = 5'))
+        migration.upgrade(self.engine)
+
+    def test_creates_the_history_table(self):
+        self.assertIn('pci_alias_history',
+                      sa.inspect(self.engine).get_table_names())
+
+    def test_keeps_the_entries(self):
+        self.assertEqual([{'name': 'gpu', 'vendor_id': '10de',
+                           'product_id': '1db6'}], queries.get_entries())
+
+    def test_keeps_the_revision(self):
+        self.assertEqual(5, queries.get_revision())
+
+    def test_history_starts_empty(self):
+        self.assertEqual([], queries.get_history())
+
+    def test_the_table_before_the_upgrade_can_be_restored(self):
+        queries.delete_alias('gpu')
+        queries.restore_revision(5)
+        self.assertEqual(['gpu'], [e['name'] for e in queries.get_entries()])
+
+
+class TestUpgradeFromTheInitialSchemaMySQL(TestUpgradeFromTheInitialSchema):
+    FIXTURE = base.EmptyMySQLFixture
+
+
+class TestUpgradeFromTheInitialSchemaPostgreSQL(
+        TestUpgradeFromTheInitialSchema):
+    FIXTURE = base.EmptyPostgreSQLFixture
 
 
 class TestUpgradeMySQL(TestUpgrade):

@@ -210,6 +210,15 @@ class TestSchemaState(base.DatabaseTestCase):
                                 queries.get_revision)
         self.assertIn('nova-pci-alias-manage db sync', str(exc))
 
+    def test_missing_history_table_for_reads(self):
+        self.drop('pci_alias_history')
+        self.assertRaises(exception.AliasSourceNotReady, queries.get_history)
+
+    def test_missing_history_table_for_writes(self):
+        self.drop('pci_alias_history')
+        self.assertRaises(exception.AliasSourceNotReady, queries.create_entry,
+                          entry('a'))
+
     def test_missing_version_table(self):
         self.drop('pci_alias_version')
         self.assertRaises(exception.AliasSourceNotReady, queries.get_entries)

@@ -73,6 +73,10 @@ def _write(job):
             queries.import_entries(argument, 'the test', replace=True)
         elif kind == 'delete':
             queries.delete_alias(argument)
+        elif kind == 'put':
+            # (name, entries, if_match)
+            name, entries, if_match = argument
+            queries.put_alias(name, entries, if_match=if_match)
         elif kind == 'create_many':
             # (entries) one after the other, for a throughput figure.
             for one in argument:
