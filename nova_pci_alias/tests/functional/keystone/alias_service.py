@@ -62,7 +62,8 @@ def compute_conf_text(credentials, url=None):
     """The configuration of a compute node reading the alias service.
 
     :param credentials: the node's service user, a
-        :class:`~keystone_server.Credentials`.
+        :class:`~keystone_server.Credentials`, or its
+        :class:`~keystone_server.ApplicationCredential`.
     :param url: the alias document's URL; without it, the service is found
         in the catalog by its service type (its internal endpoint, as the
         source chooses by default).

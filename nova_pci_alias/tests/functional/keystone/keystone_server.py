@@ -122,6 +122,20 @@ class Credentials(collections.namedtuple('Credentials', [
                 '--os-interface', 'public']
 
 
+class ApplicationCredential(collections.namedtuple(
+        'ApplicationCredential', ['auth_url', 'id', 'secret'])):
+    """An application credential of a user of the fixture's Keystone."""
+
+    __slots__ = ()
+
+    def config_lines(self):
+        """The options as lines of an oslo.config group (auth_type too)."""
+        return ('auth_type = v3applicationcredential\nauth_url = %s\n'
+                'application_credential_id = %s\n'
+                'application_credential_secret = %s\n'
+                % (self.auth_url, self.id, self.secret))
+
+
 def run_command(argv, deadline=MANAGE_DEADLINE, **kwargs):
     """Run ``argv`` to its end; return the completed process.
 
@@ -262,6 +276,21 @@ class KeystoneFixture(fixtures.Fixture):
         for interface in ('public', 'internal'):
             self._create('endpoint', service_id=self.service_id,
                          interface=interface, url=url, region_id='RegionOne')
+
+    def create_application_credential(self, credentials, name, role):
+        """Create, as ``credentials``, an application credential of ``role``.
+
+        :returns: an :class:`ApplicationCredential`.
+        """
+        session = credentials.session()
+        response = session.post(
+            '%s/users/%s/application_credentials' % (
+                self.auth_url, session.get_user_id()),
+            json={'application_credential': {
+                'name': name, 'roles': [{'name': role}]}})
+        created = response.json()['application_credential']
+        return ApplicationCredential(self.auth_url, created['id'],
+                                     created['secret'])
 
     def revoke_tokens(self, credentials):
         """Revoke every token of a user: disable the user, enable it again.

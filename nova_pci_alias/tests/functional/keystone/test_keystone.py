@@ -277,6 +277,13 @@ class TestComputeNode(KeystoneTestCase):
         node.refresh()
         self.assertIn('compute-gpu', node.get_table())
 
+    def test_remote_source_with_an_application_credential(self):
+        credentials = self.keystone.create_application_credential(
+            self.keystone.nova, 'pci-alias-reader', 'service')
+        node = self.registry(credentials)
+        self.put_ok('app-credential-gpu', [entry()])
+        self.assertIn('app-credential-gpu', node.get_table())
+
     def test_token_expiring_between_two_refreshes(self):
         # The node logs in to the Keystone process whose tokens last
         # SHORT_EXPIRATION seconds.  A token that keystoneauth1 holds and
