@@ -158,6 +158,7 @@ class TestFailures(RegistryTestCase):
         fakes.table_after_check(self.registry)
         self.drop('pci_alias_version')
         self.drop('pci_alias_entries')
+        self.drop('pci_alias_history')
         queries.sync_schema()
         fakes.table_after_check(self.registry)
         self.assertIn('works again', self.logger.output)
