@@ -21,7 +21,9 @@ repeats, so that a busy machine inflates it as little as possible.
 Sections: ``core`` (parsing and translation, here), ``database``
 (``bench_database.py``), ``remote`` (``bench_remote.py``), ``registry``
 (``bench_registry.py``: lookups while a source hangs), ``service``
-(``bench_service.py``), ``cli`` (``bench_cli.py``: ``nova-pci-alias
+(``bench_service.py``: the development server), ``api``
+(``bench_api.py``: gunicorn, with Keystone tokens where keystone is
+installed, as in ``tox -e bench``), ``cli`` (``bench_cli.py``: ``nova-pci-alias
 translate`` as a whole process) and ``nova`` (``bench_nova.py``: the same
 work beside Nova's own functions, where nova is installed, as in ``tox -e
 bench``); each section module has a ``rows(repeat)`` function returning
@@ -107,6 +109,7 @@ def print_rows(rows):
 
 def sections():
     """Return ``{name: rows(repeat)}`` for every benchmark section."""
+    import bench_api
     import bench_cli
     import bench_database
     import bench_nova
@@ -119,6 +122,7 @@ def sections():
         'remote': bench_remote.rows,
         'registry': bench_registry.rows,
         'service': bench_service.rows,
+        'api': bench_api.rows,
         'cli': bench_cli.rows,
         'nova': bench_nova.rows,
     }

@@ -16,7 +16,9 @@
 The service is ``nova-pci-alias-api``, the development server the
 documentation recommends for trying the service out (wsgiref, one process,
 a thread per request), started as a process of its own on 127.0.0.1 and
-serving a table of 1,000 aliases from the ``config`` source.  A separate
+serving a table of 1,000 aliases from the ``config`` source, without
+authentication (``auth_strategy = noauth``; ``bench_api.py`` measures the
+service with Keystone tokens).  A separate
 client process sends 10,000 ``GET /v1/aliases`` over http.client, from a
 few threads, first without and then with ``If-None-Match``.
 
@@ -91,7 +93,8 @@ def _free_port():
 def _write_config(directory, entries):
     path = os.path.join(directory, 'nova.conf')
     with open(path, 'w') as f:
-        f.write('[pci_alias]\nsources = config\n[pci]\n')
+        f.write('[pci_alias]\nsources = config\n'
+                '[pci_alias_api]\nauth_strategy = noauth\n[pci]\n')
         for entry in entries:
             f.write('alias = %s\n' % entry)
     return path
@@ -166,12 +169,17 @@ def bench_app(entries, repeat):
     from nova_pci_alias import document
     from nova_pci_alias import registry
     from nova_pci_alias.service import app
+    from nova_pci_alias.service import options
+    from nova_pci_alias.service import options
     from nova_pci_alias.sources import config
 
     conf = cfg.ConfigOpts()
     conf.register_opt(config.alias_opt, group=config.GROUP)
+    options.register_opts(conf)
     conf([], default_config_files=[], default_config_dirs=[])
     conf.set_override('alias', entries, group=config.GROUP)
+    # The application without authentication: what it costs by itself.
+    conf.set_override('auth_strategy', 'noauth', group=options.GROUP)
     application = app.build_app(conf, registry.AliasRegistry.from_config(conf))
     response = webob.Request.blank(PATH).get_response(application)
     if len(document.decode_document(response.body, PATH)) != len(entries):

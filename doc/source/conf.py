@@ -14,8 +14,10 @@
 
 extensions = [
     'sphinx.ext.autodoc',
+    'cliff.sphinxext',
     'openstackdocstheme',
     'oslo_config.sphinxext',
+    'oslo_policy.sphinxext',
     'stevedore.sphinxext',
 ]
 

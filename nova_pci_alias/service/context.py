@@ -20,10 +20,13 @@ shows ``[... req-UUID ...]``) when oslo.context holds a current
 that oslo.middleware's ``RequestId`` put in the environment, so that every
 line logged while a request is served names it.
 
-The context is built from those ids alone, not with
-``RequestContext.from_environ``: that reads user and project ids from
-``X-User-Id``-style headers, which this unauthenticated service would take
-from any client and write into its log as if they were verified.
+The context made here holds those ids alone: it covers the whole request,
+including ``/`` and ``/healthcheck``, which no token is checked for, and
+the lines logged before authentication. Behind the authentication,
+:class:`nova_pci_alias.service.auth.ContextMiddleware` replaces it with the
+context of ``RequestContext.from_environ``, which adds the user, project
+and roles that auth_token verified (a client's own ``X-User-Id``-style
+headers are removed by auth_token before that).
 """
 
 from oslo_context import context

@@ -40,6 +40,38 @@ TABLE_UNAVAILABLE = CODE_PREFIX + 'table_unavailable'
 NOT_FOUND = CODE_PREFIX + 'not_found'
 METHOD_NOT_ALLOWED = CODE_PREFIX + 'method_not_allowed'
 INTERNAL_ERROR = CODE_PREFIX + 'internal_error'
+UNAUTHORIZED = CODE_PREFIX + 'unauthorized'
+IDENTITY_UNAVAILABLE = CODE_PREFIX + 'identity_unavailable'
+FORBIDDEN = CODE_PREFIX + 'forbidden'
+BAD_REQUEST = CODE_PREFIX + 'bad_request'
+INVALID_ALIAS = CODE_PREFIX + 'invalid_alias'
+TABLE_CHANGED = CODE_PREFIX + 'table_changed'
+TOO_LARGE = CODE_PREFIX + 'request_too_large'
+UNSUPPORTED_MEDIA_TYPE = CODE_PREFIX + 'unsupported_media_type'
+READ_ONLY = CODE_PREFIX + 'read_only'
+
+
+class APIError(Exception):
+    """An error answer, raised by a resource and sent by the router.
+
+    :param status: the HTTP status code.
+    :param code: one of the codes of this module.
+    :param detail: what went wrong, for the client (see
+        :func:`error_response`).
+    :param headers: extra ``(name, value)`` headers.
+    """
+
+    def __init__(self, status, code, detail, headers=None):
+        super().__init__(detail)
+        self.status = status
+        self.code = code
+        self.detail = detail
+        self.headers = list(headers or ())
+
+    def response(self, environ):
+        """Return the :func:`error_response` of this error."""
+        return error_response(environ, self.status, self.code, self.detail,
+                              headers=self.headers)
 
 
 def request_id_of(environ):

@@ -40,13 +40,35 @@ api_opts = [
              'failing source is retried every [pci_alias] '
              'refresh_interval and the last good table is served '
              'meanwhile.'),
+    cfg.StrOpt(
+        'auth_strategy',
+        default='keystone',
+        choices=[
+            ('keystone', 'Every resource but the version document at / '
+                         'and /healthcheck needs a Keystone token, checked '
+                         'by keystonemiddleware\'s auth_token with the '
+                         '[keystone_authtoken] options.'),
+            ('noauth', 'No authentication: every request acts as an admin '
+                       '(user and project "noauth", or the X-User-Id and '
+                       'X-Project-Id headers of the request). For '
+                       'development and tests only; the service logs a '
+                       'WARNING when it starts.'),
+        ],
+        help='How the service authenticates its clients.'),
+    cfg.IntOpt(
+        'max_request_body_size',
+        default=1024 * 1024,
+        min=1,
+        help='The largest request body, in bytes, that the service reads; '
+             'a larger one is answered 413 without being read.'),
 ]
 
 _GROUP = optgroups.OptionGroup(
     GROUP,
     title='PCI alias service',
     help='How nova-pci-alias-api publishes the alias table of its own '
-         '[pci_alias] sources at GET /v1/aliases.',
+         '[pci_alias] sources at GET /v1/aliases, whom it lets in, and '
+         'what it reads of a request.',
     opts=api_opts)
 
 

@@ -325,6 +325,7 @@ class TestAliasesFromService(NovaTestCase):
         service = self.useFixture(fakes.ConfFixture())
         api_options.register_opts(service.conf)
         service.config(group='pci_alias', refresh_interval=0)
+        service.config(group='pci_alias_api', auth_strategy='noauth')
         service_registry = registry.AliasRegistry.from_config(service.conf)
         service.conf.set_override(
             'alias', [json.dumps(GPU), json.dumps(NIC_VF)], group='pci')

@@ -73,7 +73,9 @@ class TestEntryPoints(base.BaseTestCase):
 
     def test_service_options_have_their_own_entry_point(self):
         self.assertEqual({('pci_alias_api', 'cache_max_age'),
-                          ('pci_alias_api', 'retry_after')},
+                          ('pci_alias_api', 'retry_after'),
+                          ('pci_alias_api', 'auth_strategy'),
+                          ('pci_alias_api', 'max_request_body_size')},
                          self.listed('nova_pci_alias.service'))
 
     def test_package_entry_point_lists_pci_alias(self):

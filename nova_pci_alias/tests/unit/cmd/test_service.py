@@ -35,6 +35,8 @@ from nova_pci_alias.tests.unit import remote_servers
 CONF_TEXT = """
 [pci_alias]
 sources = config
+[pci_alias_api]
+auth_strategy = noauth
 [pci]
 alias = {"name": "gpu", "vendor_id": "10de", "product_id": "1db6"}
 """

@@ -32,6 +32,7 @@ from oslotest import base
 from nova_pci_alias import document
 from nova_pci_alias import exception
 from nova_pci_alias import registry
+from nova_pci_alias.service import aliases
 from nova_pci_alias.service import app
 from nova_pci_alias.service import health
 from nova_pci_alias.service import options
@@ -103,12 +104,13 @@ class ServiceTestCase(base.BaseTestCase):
         for group, group_opts in listed:
             self.conf.register_opts(group_opts, group=group)
         self.conf_fixture.config(group='pci_alias', refresh_interval=0)
+        self.conf_fixture.config(group='pci_alias_api', auth_strategy='noauth')
         self.set_aliases(GPU, NIC)
         self.logger = self.useFixture(fixtures.FakeLogger(
             name='nova_pci_alias'))
         self.now = 1000.0
         self.useFixture(fixtures.MockPatch(
-            'nova_pci_alias.service.app.time.monotonic',
+            'nova_pci_alias.service.aliases.time.monotonic',
             side_effect=lambda: self.now))
 
     def set_aliases(self, *definitions):
@@ -187,7 +189,7 @@ class TestDocument(ServiceTestCase):
 
     def test_serving_an_empty_table_is_a_warning_at_start(self):
         logger = self.useFixture(fixtures.FakeLogger(
-            name='nova_pci_alias.service.app', level=logging.WARNING))
+            name='nova_pci_alias.service.aliases', level=logging.WARNING))
         self.serve_sources(fakes.FakeSource(self.conf, []))
         self.assertIn('Serving no PCI alias at /v1/aliases',
                       logger.output)
@@ -319,8 +321,8 @@ class TestErrors(ServiceTestCase):
             {'errors': [{
                 'status': 405, 'title': 'Method Not Allowed',
                 'code': 'nova_pci_alias.method_not_allowed',
-                'detail': 'Method PUT is not allowed on /v1/aliases; the '
-                          'alias document is read-only.',
+                'detail': 'Method PUT is not allowed on /v1/aliases; it '
+                          'allows GET, HEAD.',
                 'request_id': headers['X-OpenStack-Request-Id']}]},
             json.loads(body))
 
@@ -329,7 +331,7 @@ class TestErrors(ServiceTestCase):
         self.assertEqual(404, status)
 
     def test_not_found_is_a_json_error(self):
-        _, _, body = fetch(self.url, path='/')
+        _, _, body = fetch(self.url, path='/v1/nowhere')
         self.assertEqual(404, json.loads(body)['errors'][0]['status'])
 
     def test_error_gives_the_request_id_of_its_response(self):
@@ -546,18 +548,19 @@ class TestSourceFailures(ServiceTestCase):
 
     def test_unavailable_tells_the_client_nothing_of_the_source(self):
         _, _, body = fetch(self.serve_sources(self.broken()))
-        self.assertEqual(app.UNAVAILABLE_DETAIL,
+        self.assertEqual(aliases.UNAVAILABLE_DETAIL,
                          json.loads(body)['errors'][0]['detail'])
 
     def test_unavailable_reason_is_logged_with_the_request_id(self):
         url = self.serve_sources(self.broken())
-        logger = self.useFixture(OsloLogFormat('nova_pci_alias.service.app'))
+        logger = self.useFixture(
+            OsloLogFormat('nova_pci_alias.service.aliases'))
         _, headers, _ = fetch(url)
         # oslo.log's logging_context_format_string: "[global_request_id
         # request_id user_identity]", where it shows "[-]" out of context.
         line, = [line for line in logger.output.splitlines()
                  if 'Answering 503' in line]
-        self.assertIn("[None %s - - - - - -] Answering 503 to GET "
+        self.assertIn("[None %s noauth noauth - - - -] Answering 503 to GET "
                       "/v1/aliases: no PCI alias table: PCI alias source "
                       "'cmdb' failed: the backend is down"
                       % headers['X-OpenStack-Request-Id'], line)
@@ -676,7 +679,8 @@ class TestBuildApp(base.BaseTestCase):
                           conf.conf)
 
     def test_options_are_listed(self):
-        self.assertEqual(['cache_max_age', 'retry_after'],
+        self.assertEqual(['cache_max_age', 'retry_after', 'auth_strategy',
+                          'max_request_body_size'],
                          [opt.name for opt in options.list_opts()[0][1]])
 
 
@@ -715,6 +719,7 @@ class TestSourcesMustBeConfigured(base.BaseTestCase):
 
     def test_explicit_config_source_is_served(self):
         application = self.build('[pci_alias]\nsources = config\n'
+                                 '[pci_alias_api]\nauth_strategy = noauth\n'
                                  '[pci]\nalias = %s\n' % GPU)
         url = self.useFixture(httpserver.WSGIServerFixture(application)).url
         self.assertEqual(200, fetch(url)[0])
@@ -727,7 +732,8 @@ class TestConfigFromFiles(base.BaseTestCase):
         path = self.useFixture(fixtures.TempDir()).join('api.conf')
         with open(path, 'w') as f:
             f.write('[pci_alias]\nsources = config\n'
-                    '[pci_alias_api]\ncache_max_age = 300\n')
+                    '[pci_alias_api]\ncache_max_age = 300\n'
+                    'auth_strategy = noauth\n')
         conf = cfg.ConfigOpts()
         conf(['--config-file', path], default_config_dirs=[])
         url = self.useFixture(httpserver.WSGIServerFixture(

@@ -59,7 +59,8 @@ class ServiceAndClientTestCase(base.BaseTestCase):
         api_options.register_opts(service.conf)
         service.config(group='pci_alias', refresh_interval=0)
         service.config(group='pci_alias_api',
-                       cache_max_age=self.cache_max_age)
+                       cache_max_age=self.cache_max_age,
+                       auth_strategy='noauth')
         self.service_conf = service.conf
         self.service_registry = registry.AliasRegistry.from_config(
             self.service_conf)
