@@ -30,6 +30,11 @@ class TestKeystone(base.APITestCase):
     def test_reader_token_is_let_in(self):
         self.assertEqual(200, self.send(token=self.reader).status)
 
+    def test_conditional_get_with_a_token_is_not_modified(self):
+        etag = self.send(token=self.reader).headers['ETag']
+        self.assertEqual(304, self.send(token=self.reader, headers={
+            'If-None-Match': etag}).status)
+
     def test_missing_token_is_unauthorized(self):
         self.assertEqual(401, self.send().status)
 
