@@ -44,6 +44,7 @@ from oslo_log import log as logging
 import webob
 import webob.dec
 
+from nova_pci_alias import exception
 from nova_pci_alias.service import errors
 
 LOG = logging.getLogger(__name__)
@@ -68,6 +69,22 @@ IDENTITY_UNAVAILABLE_DETAIL = ('The service cannot validate tokens now: the '
                                'identity service did not answer. Retry '
                                'later; the reason is in the service\'s log '
                                'under this request id.')
+
+
+class KeystoneNotConfigured(exception.NovaPciAliasException):
+    """``auth_strategy`` is ``keystone`` but auth_token has nothing to go by.
+
+    ``[keystone_authtoken]`` names neither an auth plugin (the service's
+    own user, which auth_token validates tokens with) nor
+    ``www_authenticate_uri``: every request would fail.
+    """
+
+    msg_fmt = ('[pci_alias_api] auth_strategy is keystone, but '
+               '[keystone_authtoken] is not configured (neither auth_type '
+               'nor auth_section nor www_authenticate_uri is set): set '
+               'www_authenticate_uri, auth_type and the options of that '
+               'plugin for the service\'s own user, or set auth_strategy '
+               '= noauth for development only.')
 
 
 class ContextMiddleware:
@@ -159,6 +176,8 @@ def pipeline(conf, application):
         ``[keystone_authtoken]`` options from it.
     :param application: the WSGI application of the protected resources.
     :returns: the WSGI application to serve them with.
+    :raises KeystoneNotConfigured: the strategy is ``keystone`` and
+        ``[keystone_authtoken]`` is empty.
     """
     application = ContextMiddleware(application)
     if conf.pci_alias_api.auth_strategy == NOAUTH:
@@ -167,5 +186,11 @@ def pipeline(conf, application):
                     'change the aliases as an admin. Use it for development '
                     'only; set auth_strategy = keystone in production.')
         return NoAuth(application)
-    return AuthErrorsAsAPIErrors(auth_token.AuthProtocol(
-        application, {'oslo_config_config': conf}))
+    protocol = auth_token.AuthProtocol(
+        application, {'oslo_config_config': conf})
+    # auth_token registered its options on conf.
+    group = conf[auth_token.list_opts()[0][0]]
+    if not (group.www_authenticate_uri or group.auth_type
+            or group.auth_section):
+        raise KeystoneNotConfigured()
+    return AuthErrorsAsAPIErrors(protocol)

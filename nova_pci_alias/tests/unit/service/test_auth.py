@@ -90,6 +90,20 @@ class TestKeystone(base.APITestCase):
         self.assertEqual(403, response.status)
 
 
+class TestKeystoneNotConfigured(base.APITestCase):
+
+    def test_empty_keystone_authtoken_is_refused(self):
+        self.conf_fixture.config(group='keystone_authtoken',
+                                 www_authenticate_uri=None)
+        self.assertRaises(auth.KeystoneNotConfigured, self.serve)
+
+    def test_an_auth_plugin_is_enough_to_start(self):
+        self.conf_fixture.config(group='keystone_authtoken',
+                                 www_authenticate_uri=None,
+                                 auth_type='password')
+        self.assertTrue(self.serve().startswith('http://127.0.0.1:'))
+
+
 class TestKeystoneUnreachable(base.APITestCase):
     """auth_token cannot ask Keystone about a token: 503."""
 
