@@ -98,9 +98,13 @@ class TestKeystoneNotConfigured(base.APITestCase):
         self.assertRaises(auth.KeystoneNotConfigured, self.serve)
 
     def test_an_auth_plugin_is_enough_to_start(self):
+        self.conf.register_opts(
+            ks_loading.get_auth_plugin_conf_options('password'),
+            group='keystone_authtoken')
         self.conf_fixture.config(group='keystone_authtoken',
                                  www_authenticate_uri=None,
-                                 auth_type='password')
+                                 auth_type='password',
+                                 auth_url='http://127.0.0.1:1/identity')
         self.assertTrue(self.serve().startswith('http://127.0.0.1:'))
 
 
