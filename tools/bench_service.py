@@ -16,7 +16,9 @@
 The service is ``nova-pci-alias-api``, the development server the
 documentation recommends for trying the service out (wsgiref, one process,
 a thread per request), started as a process of its own on 127.0.0.1 and
-serving a table of 1,000 aliases from the ``config`` source.  A separate
+serving a table of 1,000 aliases from the ``config`` source, without
+authentication (``auth_strategy = noauth``; ``bench_api.py`` measures the
+service with Keystone tokens).  A separate
 client process sends 10,000 ``GET /v1/aliases`` over http.client, from a
 few threads, first without and then with ``If-None-Match``.
 
@@ -167,6 +169,7 @@ def bench_app(entries, repeat):
     from nova_pci_alias import document
     from nova_pci_alias import registry
     from nova_pci_alias.service import app
+    from nova_pci_alias.service import options
     from nova_pci_alias.service import options
     from nova_pci_alias.sources import config
 

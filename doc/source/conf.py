@@ -14,6 +14,7 @@
 
 extensions = [
     'sphinx.ext.autodoc',
+    'cliff.sphinxext',
     'openstackdocstheme',
     'oslo_config.sphinxext',
     'oslo_policy.sphinxext',

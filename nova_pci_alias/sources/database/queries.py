@@ -384,6 +384,11 @@ def _begin_write_rows(connection, if_match=None):
 
 
 def _dicts(entries):
+    """Entries as a list of dicts, for JSON: copied only when they are not.
+
+    The entries as read are dicts already; a validated table's are
+    read-only mappings, which JSON cannot encode.
+    """
     if isinstance(entries, list) and all(type(e) is dict for e in entries):
         return entries
     return [dict(e) for e in entries]
@@ -398,9 +403,10 @@ def _record(connection, operation, before, after, actor, alias=None,
     at all.
     """
     revision = connection.execute(_REVISION_QUERY).scalar()
-    actor = actor or history.Actor()
-    # The entries as read are dicts already; a validated table's are
-    # read-only mappings, which JSON cannot encode.
+    # Cut to the columns' length: who made a change never fails it.
+    actor = history.Actor(*(
+        None if value is None else str(value)[:models.ACTOR_STRING]
+        for value in (actor or history.Actor())))
     connection.execute(sa.insert(models.AliasChange).values(
         revision=revision, created_at=timeutils.utcnow(),
         operation=operation, alias=alias,
@@ -572,6 +578,8 @@ def import_entries(entries, origin, *, replace=False, actor=None,
 def _named_entries(name, entries):
     """The entries of ``put_alias``, each named ``name``.
 
+    Messages count the entries from 1, as those of an import do.
+
     :raises nova_pci_alias.exception.PciInvalidAlias: no entries, an entry
         that is not a mapping, or one named otherwise.
     """
@@ -590,12 +598,12 @@ def _named_entries(name, entries):
         if not isinstance(entry, collections.abc.Mapping):
             raise exception.PciInvalidAlias(
                 reason='entry %d of alias %s is not a JSON object' % (
-                    position, bounds.shown(name)))
+                    position + 1, bounds.shown(name)))
         given = entry.get('name', name)
         if not isinstance(given, str) or given.strip() != name.strip():
             raise exception.PciInvalidAlias(
                 reason='entry %d is named %s, not %s, the alias it is '
-                       'given for' % (position, bounds.shown(given),
+                       'given for' % (position + 1, bounds.shown(given),
                                       bounds.shown(name)))
         named.append(dict(entry, name=name))
     return named
@@ -626,6 +634,8 @@ def put_alias(name, entries, *, actor=None, if_match=None,
         table with them, are invalid; nothing is written.
     :raises nova_pci_alias.exception.AliasTableChanged: ``if_match`` does
         not match; nothing is written.
+    :raises nova_pci_alias.exception.InvalidInput: ``if_match`` is neither
+        a string nor a list.
     """
     named = _named_entries(name, entries)
     with context_manager.writer.connection.using(_Context()) as connection:

@@ -101,6 +101,8 @@ class WSGIServerProcess(fixtures.Fixture):
 
     :param argv: the command line, with ``{port}`` for a free port of
         127.0.0.1.
+    :param environ: variables to set in the process's environment.
+    :param port: the port to listen on; a free one by default.
 
     ``url`` is the base URL; :meth:`wait_until_serving` returns once the
     service answers; ``output`` is what the process wrote.  The process
@@ -108,16 +110,19 @@ class WSGIServerProcess(fixtures.Fixture):
     there), in the environment of the test otherwise.
     """
 
-    def __init__(self, argv):
+    def __init__(self, argv, environ=None, port=None):
         super().__init__()
         self.argv = argv
+        self.environ = environ or {}
+        self.port = port
 
     def _setUp(self):
-        self.port = remote_servers.closed_port()
+        self.port = self.port or remote_servers.closed_port()
         self.url = 'http://127.0.0.1:%d' % self.port
         tmp = self.useFixture(fixtures.TempDir())
         self._log = tmp.join('server.log')
         environ = dict(os.environ, HOME=tmp.path)
+        environ.update(self.environ)
         with open(self._log, 'wb') as log:
             self.process = subprocess.Popen(
                 [arg.format(port=self.port) for arg in self.argv],

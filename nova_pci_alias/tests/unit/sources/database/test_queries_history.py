@@ -98,6 +98,11 @@ class TestRecording(base.DatabaseTestCase):
         queries.create_entry(entry('a'))
         self.assertEqual(history.Actor(), _who(self.newest()))
 
+    def test_long_actor_fields_are_cut_to_the_column(self):
+        queries.create_entry(entry('a'), actor=history.Actor(
+            host='h' * 300))
+        self.assertEqual(255, len(self.newest()['host']))
+
     def test_change_has_a_time(self):
         queries.create_entry(entry('a'))
         self.assertIsNotNone(self.newest()['created_at'])

@@ -113,7 +113,7 @@ class TestPutAlias(base.DatabaseTestCase):
     def test_other_name_is_refused_naming_both(self):
         exc = self.assertRaises(exception.PciInvalidAlias, queries.put_alias,
                                 'b', [entry('x', '0001')])
-        self.assertIn("named 'x', not 'b'", str(exc))
+        self.assertIn("entry 1 is named 'x', not 'b'", str(exc))
 
     def test_no_entries_is_refused(self):
         self.assertRaises(exception.PciInvalidAlias, queries.put_alias,
