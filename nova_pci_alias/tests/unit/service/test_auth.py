@@ -33,6 +33,11 @@ class TestKeystone(base.APITestCase):
     def test_reader_token_is_let_in(self):
         self.assertEqual(200, self.send(token=self.reader).status)
 
+    def test_conditional_get_with_a_token_is_not_modified(self):
+        etag = self.send(token=self.reader).headers['ETag']
+        self.assertEqual(304, self.send(token=self.reader, headers={
+            'If-None-Match': etag}).status)
+
     def test_missing_token_is_unauthorized(self):
         self.assertEqual(401, self.send().status)
 
@@ -148,6 +153,11 @@ class TestKeystoneNotConfigured(base.APITestCase):
                                  auth_section='service_user')
         error = self.assertRaises(exception.AuthNotConfigured, self.build)
         self.assertIn('[service_user] sets no auth_type', str(error))
+
+    def test_an_auth_plugin_is_enough_to_start(self):
+        self.conf_fixture.config(group='keystone_authtoken',
+                                 www_authenticate_uri=None)
+        self.assertTrue(self.serve().startswith('http://127.0.0.1:'))
 
     def test_noauth_needs_no_keystone_user(self):
         self.conf_fixture.config(group='keystone_authtoken', auth_type=None)
