@@ -11,12 +11,14 @@
 # under the License.
 
 
-"""The real ``openstack`` command, run against a real server on 127.0.0.1.
+"""The real ``openstack`` command, run against the real alias service.
 
-Each command runs in a process of its own, as an operator runs it, with
-keystoneauth's ``none`` auth plugin and the server's root as
-``--os-endpoint``; no ``clouds.yaml`` or ``OS_*`` variable of the machine
-reaches it.
+Each command runs in a process of its own, as an operator runs it; no
+``clouds.yaml`` or ``OS_*`` variable of the machine reaches it. The
+service is this package's, on 127.0.0.1, over a migrated SQLite file
+(:class:`AliasAPIFixture`), so it writes and keeps a history; by default
+with ``auth_strategy = noauth`` and the commands with keystoneauth's
+``none`` auth plugin and the service root as ``--os-endpoint``.
 """
 
 import json
@@ -27,13 +29,16 @@ import sys
 import fixtures
 from oslo_config import cfg
 from oslotest import base
+import webob
 
+from nova_pci_alias import document
 from nova_pci_alias import opts
 from nova_pci_alias import registry
 from nova_pci_alias.service import app
+from nova_pci_alias.sources.database import queries
 from nova_pci_alias.tests.unit import fakes
 from nova_pci_alias.tests.unit import httpserver
-from nova_pci_alias.tests.unit.osc import contract
+from nova_pci_alias.tests.unit.sources.database import base as db_base
 
 GPU = {'name': 'gpu', 'vendor_id': '10de', 'product_id': '1db6'}
 NIC = {'name': 'nic', 'vendor_id': '8086', 'product_id': '154c',
@@ -47,6 +52,12 @@ OPENSTACK = os.path.join(os.path.dirname(sys.executable), 'openstack')
 def no_auth(url):
     """The options of keystoneauth's ``none`` plugin, with ``url``."""
     return ['--os-auth-type', 'none', '--os-endpoint', url]
+
+
+def without_request_id(message):
+    """An error line of a command, without its ``(request req-...)``."""
+    head, sep, tail = message.rpartition(' (request req-')
+    return head + '\n' if sep and tail.endswith(')\n') else message
 
 
 class OpenStackCommandFixture(fixtures.Fixture):
@@ -80,45 +91,96 @@ class OpenStackCommandFixture(fixtures.Fixture):
             text=True, timeout=60, cwd=self.home, env=self.env)
 
 
-class AliasServiceFixture(fixtures.Fixture):
-    """This package's alias service on 127.0.0.1, configured by a file.
+class Recorder:
+    """WSGI middleware that keeps what each request asked.
 
-    :param entries: the entries of its ``[pci] alias`` (the ``config``
-        source).
-
-    The file sets ``[pci_alias_api] auth_strategy = noauth``, as a
-    development deployment does, so that the commands need no Keystone.
-    ``self.url`` is the service root.
+    ``self.requests``: ``(method, path_qs, headers, body)`` of each.
     """
 
-    def __init__(self, entries):
+    def __init__(self, application):
+        self.application = application
+        self.requests = []
+
+    def __call__(self, environ, start_response):
+        req = webob.Request(environ)
+        self.requests.append((req.method, req.path_qs, dict(req.headers),
+                              req.body))
+        return self.application(environ, start_response)
+
+
+class AliasAPIFixture(fixtures.Fixture):
+    """This package's alias service over a migrated SQLite file.
+
+    :param entries: the entries the database holds when the test starts
+        (one ``import`` in the history).
+    :param auth_strategy: ``noauth``, or ``keystone`` (then
+        ``[keystone_authtoken]`` is for keystonemiddleware's own test
+        fixture, which the test sets up).
+
+    Configured by a file, as a deployer does (``[pci_alias] sources =
+    database``). ``self.url`` is the service root, ``self.requests`` what
+    it was asked (:class:`Recorder`); :attr:`entries`, :meth:`etag`,
+    :attr:`revision` and :meth:`replace` look at or change the database
+    directly.
+    """
+
+    def __init__(self, entries, auth_strategy='noauth'):
         super().__init__()
-        self.entries = entries
+        self.initial = [dict(entry) for entry in entries]
+        self.auth_strategy = auth_strategy
 
     def _setUp(self):
-        path = os.path.join(self.useFixture(fixtures.TempDir()).path,
-                            'nova-pci-alias.conf')
-        lines = ['[pci_alias]', 'sources = config',
-                 '[pci_alias_api]', 'auth_strategy = noauth', '[pci]']
-        lines += ['alias = %s' % json.dumps(entry) for entry in self.entries]
+        self.useFixture(db_base.IsolatedContextFixture())
+        tmp = self.useFixture(fixtures.TempDir()).path
+        path = os.path.join(tmp, 'nova-pci-alias.conf')
         with open(path, 'w') as conf_file:
-            conf_file.write('\n'.join(lines) + '\n')
+            conf_file.write('\n'.join([
+                '[pci_alias]', 'sources = database', 'refresh_interval = 0',
+                '[pci_alias_database]',
+                'connection = sqlite:///%s' % os.path.join(tmp, 'aliases.db'),
+                '[pci_alias_api]', 'auth_strategy = %s' % self.auth_strategy,
+                '[keystone_authtoken]',
+                'www_authenticate_uri = http://keystone.example/identity',
+            ]) + '\n')
         conf = cfg.ConfigOpts()
         opts.register_opts(conf)
         conf(['--config-file', path], default_config_files=[],
              default_config_dirs=[])
+        queries.configure(conf)
+        queries.sync_schema()
+        queries.import_entries(self.initial, 'the test')
         reg = registry.AliasRegistry.from_config(conf)
         self.addCleanup(fakes.wait_for_check, reg)
-        application = app.build_app(conf, reg)
+        recorder = Recorder(app.build_app(conf, reg))
+        self.requests = recorder.requests
         self.url = self.useFixture(
-            httpserver.WSGIServerFixture(application)).url
+            httpserver.WSGIServerFixture(recorder)).url + '/'
+
+    @property
+    def entries(self):
+        """The entries of the database now."""
+        return queries.get_entries()
+
+    @property
+    def revision(self):
+        """The revision of the database's table now."""
+        return queries.get_revision()
+
+    def etag(self):
+        """The ETag of the table now, as the commands print it."""
+        return document.etag_of(
+            document.encode_document(queries.get_entries())).strip('"')
+
+    def replace(self, name, entries):
+        """Create or replace an alias in the database, as a ``PUT``."""
+        return queries.put_alias(name, entries)
 
 
 class CommandTestCase(base.BaseTestCase):
-    """Serves the alias API's contract; runs ``openstack`` against it.
+    """Serves the alias API; runs ``openstack`` against it.
 
-    ``self.app`` is the :class:`~.contract.ContractApp`, holding ``GPU``
-    and ``NIC`` to begin with.
+    ``self.api`` is the :class:`AliasAPIFixture`, holding :attr:`ENTRIES`
+    to begin with; ``self.start`` its revision then.
     """
 
     ENTRIES = (GPU, NIC)
@@ -127,9 +189,9 @@ class CommandTestCase(base.BaseTestCase):
         super().setUp()
         if not os.path.exists(OPENSTACK):
             self.skipTest('python-openstackclient is not installed')
-        self.app = contract.ContractApp(self.ENTRIES)
-        server = self.useFixture(httpserver.WSGIServerFixture(self.app))
-        self.command = self.useFixture(OpenStackCommandFixture(server.url))
+        self.api = self.useFixture(AliasAPIFixture(self.ENTRIES))
+        self.start = self.api.revision
+        self.command = self.useFixture(OpenStackCommandFixture(self.api.url))
 
     def openstack(self, *args):
         """Run ``openstack ARGS``; return the CompletedProcess."""

@@ -72,6 +72,22 @@ class TestPaths(ClientTestCase):
         self.assertEqual(['/pci-alias/v1/aliases'], app.paths)
 
 
+class TestShowEtag(ClientTestCase):
+
+    def test_etag_is_the_documents_when_the_answer_has_none(self):
+        app = contract.ReadOnlyAPI([base.GPU], show_etag=False)
+        result = self.openstack_against(app, 'pci', 'alias', 'show', 'gpu',
+                                        '-c', 'etag', '-f', 'value')
+        self.assertEqual(app.etag().strip('"') + '\n', result.stdout)
+
+    def test_document_is_asked_before_the_alias(self):
+        app = contract.ReadOnlyAPI([base.GPU], show_etag=False)
+        self.openstack_against(app, 'pci', 'alias', 'show', 'gpu')
+        self.assertEqual([('HEAD', '/v1/aliases'),
+                          ('GET', '/v1/aliases/gpu')],
+                         [r[:2] for r in app.requests])
+
+
 class TestErrors(ClientTestCase):
 
     def test_keystonemiddleware_error_is_read(self):
@@ -140,14 +156,14 @@ class TestCatalog(base.base.BaseTestCase):
     """A login whose catalog has three ``pci-alias`` endpoints.
 
     ``public`` and ``internal`` of RegionOne, ``public`` of RegionTwo, each
-    its own server of the contract.
+    its own read-only server (:class:`~.contract.ReadOnlyAPI`).
     """
 
     def setUp(self):
         super().setUp()
         self.apps = {}
         for where in ('public', 'internal', 'two'):
-            self.apps[where] = contract.ContractApp([base.GPU])
+            self.apps[where] = contract.ReadOnlyAPI([base.GPU])
         urls = {where: self.useFixture(
             httpserver.WSGIServerFixture(app)).url + '/'
             for where, app in self.apps.items()}

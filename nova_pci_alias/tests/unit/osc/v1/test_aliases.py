@@ -63,21 +63,7 @@ class TestList(base.CommandTestCase):
     def test_reads_the_document_under_v1(self):
         self.openstack('pci', 'alias', 'list')
         self.assertEqual([('GET', '/v1/aliases')],
-                         [r[:2] for r in self.app.requests])
-
-
-class TestListFromTheService(base.CommandTestCase):
-    """``list`` against this package's alias service, not the contract."""
-
-    def test_lists_the_entries_the_service_serves(self):
-        service = self.useFixture(base.AliasServiceFixture([GPU, NIC]))
-        command = self.useFixture(base.OpenStackCommandFixture(service.url))
-        result = command.run('pci', 'alias', 'list', '-f', 'json')
-        self.assertEqual(
-            [['gpu', '10de', '1db6', None], ['nic', '8086', '154c',
-                                             'type-VF']],
-            [[row['name'], row['vendor_id'], row['product_id'],
-              row['device_type']] for row in json.loads(result.stdout)])
+                         [r[:2] for r in self.api.requests])
 
 
 class TestShow(base.CommandTestCase):
@@ -85,28 +71,27 @@ class TestShow(base.CommandTestCase):
     def test_json_has_the_entries_and_the_table_etag(self):
         shown = self.json_of('pci', 'alias', 'show', 'gpu')
         self.assertEqual(
-            {'name': 'gpu', 'entries': [GPU],
-             'etag': self.app.etag().strip('"')}, shown)
-
-    def test_etag_is_the_documents_when_the_answer_has_none(self):
-        self.app.show_etag = False
-        shown = self.json_of('pci', 'alias', 'show', 'gpu')
-        self.assertEqual(self.app.etag().strip('"'), shown['etag'])
+            {'name': 'gpu', 'entries': [GPU], 'etag': self.api.etag()},
+            shown)
 
     def test_value_prints_the_etag_for_if_match(self):
         result = self.openstack('pci', 'alias', 'show', 'gpu',
                                 '-c', 'etag', '-f', 'value')
-        self.assertEqual(self.app.etag().strip('"') + '\n', result.stdout)
+        self.assertEqual(self.api.etag() + '\n', result.stdout)
 
     def test_unknown_alias_fails_naming_the_status_and_detail(self):
         result = self.openstack('pci', 'alias', 'show', 'tpu')
         self.assertEqual(
             (1, 'The PCI alias service answered 404 Not Found: No PCI '
-                'alias tpu. (request %s)\n' % base.contract.REQUEST_ID),
-            (result.returncode, result.stderr))
+                'alias is named "tpu" in the table this service serves.\n'),
+            (result.returncode, base.without_request_id(result.stderr)))
+
+    def test_error_names_the_request_id(self):
+        result = self.openstack('pci', 'alias', 'show', 'tpu')
+        self.assertRegex(result.stderr, r' \(request req-[0-9a-f-]{36}\)\n$')
 
     def test_name_is_quoted_in_the_path(self):
-        self.app.replace('gpu a100', [{'vendor_id': '10de',
+        self.api.replace('gpu a100', [{'vendor_id': '10de',
                                        'product_id': '20b0'}])
         shown = self.json_of('pci', 'alias', 'show', 'gpu a100')
         self.assertEqual('gpu a100', shown['name'])
@@ -118,16 +103,16 @@ class TestSet(base.CommandTestCase):
         shown = self.json_of('pci', 'alias', 'set', 'tpu',
                              '--entry', GPU_ENTRY)
         self.assertEqual(
-            {'name': 'tpu', 'created': True, 'revision': 2,
+            {'name': 'tpu', 'created': True, 'revision': self.start + 1,
              'entries': [{'name': 'tpu', 'vendor_id': '10de',
                           'product_id': '1db7'}],
-             'etag': self.app.etag().strip('"')}, shown)
+             'etag': self.api.etag()}, shown)
 
     def test_replaces_the_entries_of_an_alias(self):
         self.openstack('pci', 'alias', 'set', 'gpu', '--entry', GPU_ENTRY)
         self.assertEqual(
             [{'name': 'gpu', 'vendor_id': '10de', 'product_id': '1db7'},
-             NIC], self.app.entries)
+             NIC], self.api.entries)
 
     def test_says_an_existing_alias_was_not_created(self):
         shown = self.json_of('pci', 'alias', 'set', 'gpu',
@@ -141,40 +126,52 @@ class TestSet(base.CommandTestCase):
                        '--entry', second)
         self.assertEqual(
             {'entries': [json.loads(GPU_ENTRY), json.loads(second)]},
-            json.loads(self.app.requests[-1][3]))
+            json.loads(self.api.requests[-1][3]))
 
     def test_if_match_with_the_current_etag_writes(self):
         result = self.openstack('pci', 'alias', 'set', 'gpu', '--entry',
-                                GPU_ENTRY, '--if-match',
-                                self.app.etag().strip('"'))
-        self.assertEqual((0, 2), (result.returncode, self.app.revision))
+                                GPU_ENTRY, '--if-match', self.api.etag())
+        self.assertEqual((0, self.start + 1),
+                         (result.returncode, self.api.revision))
 
     def test_if_match_is_sent_quoted(self):
         self.openstack('pci', 'alias', 'set', 'gpu', '--entry', GPU_ENTRY,
                        '--if-match', 'abc')
-        self.assertEqual('"abc"', self.app.requests[-1][2]['If-Match'])
+        self.assertEqual('"abc"', self.api.requests[-1][2]['If-Match'])
 
     def test_stale_if_match_fails_with_the_services_reason(self):
         result = self.openstack('pci', 'alias', 'set', 'gpu', '--entry',
                                 GPU_ENTRY, '--if-match', 'abc')
         self.assertEqual(
             (1, 'The PCI alias service answered 412 Precondition Failed: '
-                'the PCI alias table has changed since ETag "abc"'),
-            (result.returncode, result.stderr.split(' (it is now')[0]))
+                'the PCI alias table has changed since ETag abc (it is now '
+                '"%s"): nothing was written; read the table again and '
+                'retry\n' % self.api.etag()),
+            (result.returncode, base.without_request_id(result.stderr)))
 
     def test_stale_if_match_changes_nothing(self):
         self.openstack('pci', 'alias', 'set', 'gpu', '--entry', GPU_ENTRY,
                        '--if-match', 'abc')
-        self.assertEqual([GPU, NIC], self.app.entries)
+        self.assertEqual([GPU, NIC], self.api.entries)
 
     def test_invalid_table_fails_with_the_validation_error(self):
         result = self.openstack('pci', 'alias', 'set', 'gpu', '--entry',
                                 '{"vendor_id": "10de"}')
         self.assertEqual(
-            (1, 'The PCI alias service answered 400 Bad Request: The PCI '
-                'alias(es) gpu does not have vendor_id and product_id '
-                'fields set. (request %s)\n' % base.contract.REQUEST_ID),
-            (result.returncode, result.stderr))
+            (1, 'The PCI alias service answered 400 Bad Request: 1 invalid '
+                'PCI alias entries in the alias table with alias \'gpu\' '
+                'set: entry 1: The PCI alias(es) gpu does not have '
+                'vendor_id and product_id fields set.\n'),
+            (result.returncode, base.without_request_id(result.stderr)))
+
+    def test_entry_of_another_name_is_refused(self):
+        result = self.openstack('pci', 'alias', 'set', 'gpu', '--entry',
+                                json.dumps(NIC))
+        self.assertEqual(
+            (1, 'The PCI alias service answered 400 Bad Request: '
+                'entries[0] has the name \'nic\', not the alias \'gpu\' of '
+                'the path; leave "name" out or give the same one.\n'),
+            (result.returncode, base.without_request_id(result.stderr)))
 
     def test_entry_that_is_not_json_is_a_usage_error(self):
         result = self.openstack('pci', 'alias', 'set', 'gpu', '--entry',
@@ -193,7 +190,7 @@ class TestSet(base.CommandTestCase):
 
     def test_no_entry_is_a_usage_error_sending_nothing(self):
         result = self.openstack('pci', 'alias', 'set', 'gpu')
-        self.assertEqual((2, []), (result.returncode, self.app.requests))
+        self.assertEqual((2, []), (result.returncode, self.api.requests))
 
 
 class TestDelete(base.CommandTestCase):
@@ -201,22 +198,22 @@ class TestDelete(base.CommandTestCase):
     def test_removes_the_alias_printing_nothing(self):
         result = self.openstack('pci', 'alias', 'delete', 'gpu')
         self.assertEqual((0, '', [NIC]),
-                         (result.returncode, result.stdout, self.app.entries))
+                         (result.returncode, result.stdout, self.api.entries))
 
     def test_unknown_alias_fails(self):
         result = self.openstack('pci', 'alias', 'delete', 'tpu')
         self.assertEqual(
-            (1, 'The PCI alias service answered 404 Not Found: No PCI '
-                'alias tpu. (request %s)\n' % base.contract.REQUEST_ID),
-            (result.returncode, result.stderr))
+            (1, 'The PCI alias service answered 404 Not Found: PCI alias '
+                'tpu is not defined\n'),
+            (result.returncode, base.without_request_id(result.stderr)))
 
     def test_stale_if_match_keeps_the_alias(self):
         result = self.openstack('pci', 'alias', 'delete', 'gpu',
                                 '--if-match', 'abc')
         self.assertEqual((1, [GPU, NIC]),
-                         (result.returncode, self.app.entries))
+                         (result.returncode, self.api.entries))
 
     def test_if_match_with_the_current_etag_deletes(self):
         self.openstack('pci', 'alias', 'delete', 'gpu', '--if-match',
-                       self.app.etag().strip('"'))
-        self.assertEqual([NIC], self.app.entries)
+                       self.api.etag())
+        self.assertEqual([NIC], self.api.entries)
