@@ -172,7 +172,16 @@ class AliasAPIFixture(fixtures.Fixture):
             document.encode_document(queries.get_entries())).strip('"')
 
     def replace(self, name, entries):
-        """Create or replace an alias in the database, as a ``PUT``."""
+        """Create or replace an alias in the database, as a ``PUT`` does.
+
+        Straight in the database: the history and the writes see it at
+        once, the served table only after the service's next check (a
+        reader never waits for one), so a test reads it back through the
+        history, not ``list`` or ``show``.
+
+        :returns: what :func:`~nova_pci_alias.sources.database.queries.
+            put_alias` returns (``revision`` ...).
+        """
         return queries.put_alias(name, entries)
 
 
