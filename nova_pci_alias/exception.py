@@ -295,3 +295,20 @@ class AliasRevisionNotFound(NovaPciAliasException):
 
     msg_fmt = ('no PCI alias table revision %(revision)s is recorded in the '
                'history (%(reason)s)')
+
+
+class AuthNotConfigured(NovaPciAliasException):
+    """The alias service is to check tokens but cannot: no Keystone user.
+
+    ``[pci_alias_api] auth_strategy`` is ``keystone`` while
+    ``[keystone_authtoken]`` names no usable auth plugin, with which
+    keystonemiddleware would validate the clients' tokens: every request
+    would fail.  The service refuses to start instead.
+    """
+
+    msg_fmt = ('[pci_alias_api] auth_strategy is keystone, but '
+               '[%(group)s] %(reason)s, so no token could be validated. '
+               'Configure [keystone_authtoken] as for any OpenStack service '
+               '(www_authenticate_uri, auth_type = password, auth_url, '
+               'username, password, project and domain names), or set '
+               'auth_strategy = noauth, for development only')

@@ -574,7 +574,13 @@ class AliasRegistry:
         merged = []
         origins = []
         owners = {}
+        single = len(self._states) == 1
         for state, entries in zip(self._states, per_source_entries):
+            if single:
+                # Nothing to shadow: parse_aliases decodes each entry.
+                merged = list(entries)
+                origins = [(state, index) for index in range(len(merged))]
+                break
             for index, raw in enumerate(entries):
                 try:
                     entry = alias.decode_entry(raw)

@@ -170,7 +170,6 @@ def bench_app(entries, repeat):
     from nova_pci_alias import registry
     from nova_pci_alias.service import app
     from nova_pci_alias.service import options
-    from nova_pci_alias.service import options
     from nova_pci_alias.sources import config
 
     conf = cfg.ConfigOpts()

@@ -77,6 +77,7 @@ _EXIT_CODES = (
     # A conditional write whose table moved on: read it again and retry.
     (exception.AliasTableChanged, EXIT_USAGE),
     (exception.NoAliasSource, EXIT_USAGE),
+    (exception.AuthNotConfigured, EXIT_USAGE),
     (exception.EmptyAliasImport, EXIT_EMPTY),
     (exception.EmptyAliasTable, EXIT_EMPTY),
     (exception.AliasSourceNotReady, EXIT_NOT_READY),

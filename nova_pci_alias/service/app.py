@@ -138,6 +138,9 @@ def build_app(conf, registry=None):
         source is not installed.
     :raises nova_pci_alias.exception.AliasSourceError: a source failed to
         start.
+    :raises nova_pci_alias.exception.AuthNotConfigured: ``[pci_alias_api]
+        auth_strategy`` is ``keystone`` and ``[keystone_authtoken]`` has no
+        usable ``auth_type``.
     :raises HealthcheckBackendNotInstalled: ``[healthcheck] backends``
         lists ``pci_alias_table`` but oslo.middleware did not find it.
     """

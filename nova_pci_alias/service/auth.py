@@ -38,15 +38,21 @@ history's actor and the log lines.
 
 import json
 
+from keystoneauth1 import exceptions as ks_exceptions
+from keystoneauth1 import loading as ks_loading
 from keystonemiddleware import auth_token
 from oslo_context import context
 from oslo_log import log as logging
 import webob
 import webob.dec
 
+from nova_pci_alias import exception
 from nova_pci_alias.service import errors
 
 LOG = logging.getLogger(__name__)
+
+#: The group of keystonemiddleware's options.
+AUTHTOKEN_GROUP = 'keystone_authtoken'
 
 #: The strategies of ``[pci_alias_api] auth_strategy``.
 KEYSTONE = 'keystone'
@@ -159,6 +165,8 @@ def pipeline(conf, application):
         ``[keystone_authtoken]`` options from it.
     :param application: the WSGI application of the protected resources.
     :returns: the WSGI application to serve them with.
+    :raises nova_pci_alias.exception.AuthNotConfigured: ``keystone``, with
+        no usable auth plugin in ``[keystone_authtoken]``.
     """
     application = ContextMiddleware(application)
     if conf.pci_alias_api.auth_strategy == NOAUTH:
@@ -167,5 +175,36 @@ def pipeline(conf, application):
                     'change the aliases as an admin. Use it for development '
                     'only; set auth_strategy = keystone in production.')
         return NoAuth(application)
+    _check_validating_user(conf)
     return AuthErrorsAsAPIErrors(auth_token.AuthProtocol(
         application, {'oslo_config_config': conf}))
+
+
+def _check_validating_user(conf):
+    """Refuse a ``[keystone_authtoken]`` that cannot validate any token.
+
+    auth_token validates a client's token with the service's own Keystone
+    user, the auth plugin of ``[keystone_authtoken]`` (or of the group its
+    ``auth_section`` names), which it loads at the first request.  Without
+    one, every request would fail there with a traceback in the log, and an
+    unknown one fails deep inside auth_token; the service says which at
+    start instead.
+
+    :raises nova_pci_alias.exception.AuthNotConfigured: no ``auth_type``,
+        or one that no installed keystoneauth1 plugin provides.
+    """
+    ks_loading.register_auth_conf_options(conf, AUTHTOKEN_GROUP)
+    group = conf[AUTHTOKEN_GROUP].auth_section or AUTHTOKEN_GROUP
+    if group != AUTHTOKEN_GROUP:
+        ks_loading.register_auth_conf_options(conf, group)
+    plugin = conf[group].auth_type
+    if not plugin:
+        raise exception.AuthNotConfigured(
+            group=group, reason='sets no auth_type (the service\'s own '
+            'Keystone user)')
+    try:
+        ks_loading.get_plugin_loader(plugin)
+    except ks_exceptions.NoMatchingPlugin:
+        raise exception.AuthNotConfigured(
+            group=group, reason='sets auth_type = %s, which no installed '
+            'keystoneauth1 plugin provides' % plugin) from None

@@ -107,10 +107,10 @@ class Router:
     @webob.dec.wsgify
     def __call__(self, req):
         match = self._mapper.match(req.path_info, environ=req.environ)
-        if match is None:
-            return self._default
-        handler = match.pop('handler')
         try:
+            if match is None:
+                return req.get_response(self._default)
+            handler = match.pop('handler')
             return handler(req, **match)
         except errors.APIError as exc:
             return exc.response(req.environ)

@@ -92,7 +92,9 @@ _FIELD_COLUMNS = _entry_columns()
 #: The entry fields that have a column, in the order of the schema (and of
 #: the columns).  Every field of the schema should be one of them; the
 #: queries refuse to store an entry holding any other key.
-ENTRY_FIELDS = tuple(column.name for column in _FIELD_COLUMNS)
+# Plain strs, not SQLAlchemy's quoted names: they become the keys of the
+# entries read, which are plain JSON-like dicts.
+ENTRY_FIELDS = tuple(str(column.name) for column in _FIELD_COLUMNS)
 
 #: The id of the one row of ``pci_alias_revision``.
 REVISION_ROW_ID = 1

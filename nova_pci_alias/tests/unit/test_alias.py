@@ -495,3 +495,45 @@ class TestBounds(ParseTestCase):
         exc = self.assertInvalidContaining(
             'characters)', entry(vendor_id='x' * 20000))
         self.assertLess(len(str(exc)), 1200)
+
+
+class TestTableParsedAgain(base.BaseTestCase):
+    """The entries of the table just built are given that table again."""
+
+    RC_ONLY = {'name': 'vgpu', 'resource_class': 'CUSTOM_VGPU'}
+
+    def setUp(self):
+        super().setUp()
+        self.table = nova_pci_alias.parse_aliases(
+            [text(), entry(name=' nic ', vendor_id='15b3', product_id='1017')])
+        self.stored = [dict(entry) for entry in self.table.entries]
+
+    def test_stored_entries_give_the_same_table(self):
+        self.assertIs(self.table, nova_pci_alias.parse_aliases(self.stored))
+
+    def test_other_entries_are_parsed(self):
+        self.stored[0]['vendor_id'] = '8086'
+        self.assertEqual('8086', nova_pci_alias.parse_aliases(
+            self.stored).entries[0]['vendor_id'])
+
+    def test_invalid_entries_are_refused_whatever_came_before(self):
+        self.stored[0]['vendor_id'] = 'nvidia'
+        self.assertRaises(exception.PciInvalidAlias,
+                          nova_pci_alias.parse_aliases, self.stored)
+
+    def test_other_rules_parse_again(self):
+        table = nova_pci_alias.parse_aliases([self.RC_ONLY],
+                                             pci_in_placement=True)
+        stored = [dict(entry) for entry in table.entries]
+        self.assertRaises(exception.PciInvalidAlias,
+                          nova_pci_alias.parse_aliases, stored)
+
+    def test_a_value_of_a_caller_class_is_parsed(self):
+        class Anything(str):
+            def __eq__(self, other):
+                return True
+            __hash__ = str.__hash__
+
+        self.stored[0]['vendor_id'] = Anything('nvidia')
+        self.assertRaises(exception.PciInvalidAlias,
+                          nova_pci_alias.parse_aliases, self.stored)

@@ -19,9 +19,11 @@ import io
 import json
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 
 import fixtures
 from oslo_config import cfg
@@ -267,15 +269,42 @@ def deep_entry(depth):
         depth, adversarial.nested_text(depth))
 
 
-class TestHistory(SyncedTestCase):
-    """``alias history`` and ``alias restore``, after three writes."""
+class TestHistory(ManageTestCase):
+    """``alias history`` and ``alias restore``, after three writes.
+
+    The writes are made once, by the tool, into a database file that each
+    test starts from a copy of.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.template = tempfile.mkdtemp(prefix='manage-history-')
+        conf_file = os.path.join(cls.template, 'manage.conf')
+        with open(conf_file, 'w') as f:
+            f.write('[pci_alias_database]\n'
+                    'connection = sqlite:///nova-pci-alias.sqlite\n')
+        with open(os.path.join(cls.template, 'good.json'), 'w') as f:
+            json.dump(GOOD, f)
+        for args in (('db', 'sync'),
+                     ('alias', 'import', 'good.json'),  # 1
+                     ('alias', 'delete', 'nic'),  # 2
+                     ('alias', 'create', json.dumps(  # 3
+                         {'name': 'fpga', 'vendor_id': '1172',
+                          'product_id': '09c4'}))):
+            subprocess.run([MANAGE, '--config-file', conf_file] + list(args),
+                           cwd=cls.template, check=True, capture_output=True,
+                           timeout=60)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.template, ignore_errors=True)
+        super().tearDownClass()
 
     def setUp(self):
         super().setUp()
-        self.imported()  # 1
-        self.manage('alias', 'delete', 'nic')  # 2
-        self.manage('alias', 'create', json.dumps(
-            {'name': 'fpga', 'vendor_id': '1172', 'product_id': '09c4'}))  # 3
+        shutil.copy(os.path.join(self.template, 'nova-pci-alias.sqlite'),
+                    self.tmp)
 
     def lines(self, *args):
         return [line.split('\t') for line in

@@ -103,6 +103,15 @@ class TestStartupErrors(CommandTestCase):
              'publishes only the sources it is told to; set it, for example '
              '"sources = database".\n' % path), (code, err))
 
+    def test_keystone_without_a_user_is_a_configuration_error(self):
+        path = self.write(CONF_TEXT.replace('auth_strategy = noauth',
+                                            'auth_strategy = keystone'))
+        code, err = self.run_main('--config-file', path)
+        self.assertEqual((common.EXIT_USAGE, True), (
+            code, 'nova-pci-alias-api: error: [pci_alias_api] auth_strategy '
+                  'is keystone, but [keystone_authtoken] sets no auth_type'
+            in err))
+
     def test_unknown_source(self):
         path = self.write(CONF_TEXT.replace('sources = config',
                                             'sources = cmdb'))

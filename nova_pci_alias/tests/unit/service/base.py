@@ -26,6 +26,7 @@ import urllib.parse
 import uuid
 
 import fixtures
+from keystoneauth1 import loading as ks_loading
 from keystonemiddleware import auth_token
 from keystonemiddleware import fixture as ksm_fixture
 from oslo_middleware import opts as middleware_opts
@@ -127,8 +128,17 @@ class APITestCase(base.BaseTestCase):
             self.conf.register_opts(group_opts, group=group)
         self.conf_fixture.config(group='pci_alias', refresh_interval=0,
                                  sources=self.sources)
-        self.conf_fixture.config(group='keystone_authtoken',
-                                 www_authenticate_uri=KEYSTONE_URI)
+        # The service's own Keystone user, without which it refuses to
+        # start; the fixture below answers in Keystone's stead.
+        self.conf.register_opts(
+            ks_loading.get_auth_plugin_conf_options('password'),
+            group='keystone_authtoken')
+        ks_loading.register_auth_conf_options(self.conf, 'keystone_authtoken')
+        self.conf_fixture.config(
+            group='keystone_authtoken', www_authenticate_uri=KEYSTONE_URI,
+            auth_type='password', auth_url=KEYSTONE_URI + '/v3',
+            username='pci-alias', password='SECRET', user_domain_id='default',
+            project_name='service', project_domain_id='default')
         self.conf.set_override('alias', [json.dumps(GPU), json.dumps(NIC)],
                                group='pci')
         if not self.keystone_fixture:

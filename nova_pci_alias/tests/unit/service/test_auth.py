@@ -19,6 +19,9 @@ import fixtures
 from keystoneauth1 import loading as ks_loading
 from oslo_utils import timeutils
 
+from nova_pci_alias import exception
+from nova_pci_alias import registry
+from nova_pci_alias.service import app
 from nova_pci_alias.service import auth
 from nova_pci_alias.tests.unit import remote_servers
 from nova_pci_alias.tests.unit.service import base
@@ -29,6 +32,11 @@ class TestKeystone(base.APITestCase):
 
     def test_reader_token_is_let_in(self):
         self.assertEqual(200, self.send(token=self.reader).status)
+
+    def test_conditional_get_with_a_token_is_not_modified(self):
+        etag = self.send(token=self.reader).headers['ETag']
+        self.assertEqual(304, self.send(token=self.reader, headers={
+            'If-None-Match': etag}).status)
 
     def test_missing_token_is_unauthorized(self):
         self.assertEqual(401, self.send().status)
@@ -116,6 +124,46 @@ class TestKeystoneUnreachable(base.APITestCase):
 
     def test_unavailable_tells_nothing_of_keystone(self):
         self.assertNotIn(b'127.0.0.1', self.response.body)
+
+
+class TestKeystoneNotConfigured(base.APITestCase):
+    """auth_token without the service's own Keystone user: no start."""
+
+    keystone_fixture = False
+
+    def build(self):
+        return app.build_app(
+            self.conf, registry.AliasRegistry.from_config(self.conf))
+
+    def test_no_auth_type_refuses_to_start(self):
+        self.conf_fixture.config(group='keystone_authtoken', auth_type=None)
+        error = self.assertRaises(exception.AuthNotConfigured, self.build)
+        self.assertIn('[keystone_authtoken] sets no auth_type', str(error))
+
+    def test_unknown_auth_type_refuses_to_start(self):
+        self.conf_fixture.config(group='keystone_authtoken',
+                                 auth_type='no-such-plugin')
+        error = self.assertRaises(exception.AuthNotConfigured, self.build)
+        self.assertIn('auth_type = no-such-plugin, which no installed',
+                      str(error))
+
+    def test_auth_section_is_followed(self):
+        ks_loading.register_auth_conf_options(self.conf, 'service_user')
+        self.conf_fixture.config(group='keystone_authtoken', auth_type=None,
+                                 auth_section='service_user')
+        error = self.assertRaises(exception.AuthNotConfigured, self.build)
+        self.assertIn('[service_user] sets no auth_type', str(error))
+
+    def test_an_auth_plugin_is_enough_to_start(self):
+        self.conf_fixture.config(group='keystone_authtoken',
+                                 www_authenticate_uri=None)
+        self.assertTrue(self.serve().startswith('http://127.0.0.1:'))
+
+    def test_noauth_needs_no_keystone_user(self):
+        self.conf_fixture.config(group='keystone_authtoken', auth_type=None)
+        self.conf_fixture.config(group='pci_alias_api',
+                                 auth_strategy='noauth')
+        self.assertIsNotNone(self.build())
 
 
 class TestNoAuth(base.APITestCase):
