@@ -139,8 +139,15 @@ class AliasAPIFixture(fixtures.Fixture):
                 '[pci_alias_database]',
                 'connection = sqlite:///%s' % os.path.join(tmp, 'aliases.db'),
                 '[pci_alias_api]', 'auth_strategy = %s' % self.auth_strategy,
+                # The service's own Keystone user, as a deployer gives it;
+                # keystonemiddleware's fixture answers in Keystone's place.
                 '[keystone_authtoken]',
                 'www_authenticate_uri = http://keystone.example/identity',
+                'auth_type = password',
+                'auth_url = http://keystone.example/identity/v3',
+                'username = pci-alias', 'password = SECRET',
+                'user_domain_id = default', 'project_name = service',
+                'project_domain_id = default',
             ]) + '\n')
         conf = cfg.ConfigOpts()
         opts.register_opts(conf)
