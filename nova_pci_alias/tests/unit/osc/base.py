@@ -139,8 +139,15 @@ class AliasAPIFixture(fixtures.Fixture):
                 '[pci_alias_database]',
                 'connection = sqlite:///%s' % os.path.join(tmp, 'aliases.db'),
                 '[pci_alias_api]', 'auth_strategy = %s' % self.auth_strategy,
+                # The service's own Keystone user, as a deployer gives it;
+                # keystonemiddleware's fixture answers in Keystone's place.
                 '[keystone_authtoken]',
                 'www_authenticate_uri = http://keystone.example/identity',
+                'auth_type = password',
+                'auth_url = http://keystone.example/identity/v3',
+                'username = pci-alias', 'password = SECRET',
+                'user_domain_id = default', 'project_name = service',
+                'project_domain_id = default',
             ]) + '\n')
         conf = cfg.ConfigOpts()
         opts.register_opts(conf)
@@ -172,7 +179,16 @@ class AliasAPIFixture(fixtures.Fixture):
             document.encode_document(queries.get_entries())).strip('"')
 
     def replace(self, name, entries):
-        """Create or replace an alias in the database, as a ``PUT``."""
+        """Create or replace an alias in the database, as a ``PUT`` does.
+
+        Straight in the database: the history and the writes see it at
+        once, the served table only after the service's next check (a
+        reader never waits for one), so a test reads it back through the
+        history, not ``list`` or ``show``.
+
+        :returns: what :func:`~nova_pci_alias.sources.database.queries.
+            put_alias` returns (``revision`` ...).
+        """
         return queries.put_alias(name, entries)
 
 

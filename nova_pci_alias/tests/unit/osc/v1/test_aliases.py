@@ -90,9 +90,13 @@ class TestShow(base.CommandTestCase):
         result = self.openstack('pci', 'alias', 'show', 'tpu')
         self.assertRegex(result.stderr, r' \(request req-[0-9a-f-]{36}\)\n$')
 
+
+class TestShowOfANameWithASpace(base.CommandTestCase):
+
+    ENTRIES = (GPU, {'name': 'gpu a100', 'vendor_id': '10de',
+                     'product_id': '20b0'})
+
     def test_name_is_quoted_in_the_path(self):
-        self.api.replace('gpu a100', [{'vendor_id': '10de',
-                                       'product_id': '20b0'}])
         shown = self.json_of('pci', 'alias', 'show', 'gpu a100')
         self.assertEqual('gpu a100', shown['name'])
 
