@@ -256,13 +256,20 @@ class AliasResources:
         return self._document(req)
 
     def show(self, req, name):
-        """``GET /v1/aliases/{name}``: the alias's entries, as served."""
+        """``GET /v1/aliases/{name}``: the alias's entries, as served.
+
+        With the ``ETag`` of the served table, as ``/v1/aliases`` has it.
+        """
         self._authorize(req, rules.SHOW)
-        table = self._document.served(req).table
-        entries = [dict(e) for e in table.entries if e['name'] == name]
+        publication = self._document.served(req)
+        entries = [dict(e) for e in publication.table.entries
+                   if e['name'] == name]
         if not entries:
             raise _no_alias(name)
-        return _json_response({'name': name, 'entries': entries})
+        # The ETag of the whole table the entries come from: what a write
+        # based on them names in If-Match.
+        return _json_response({'name': name, 'entries': entries},
+                              etag=publication.etag)
 
     def update(self, req, name):
         """``PUT /v1/aliases/{name}``: replace or create the alias."""

@@ -33,6 +33,12 @@ class TestShow(base.APITestCase):
                          self.send(path='/v1/aliases/nic',
                                    token=self.reader).json)
 
+    def test_etag_is_the_served_tables(self):
+        self.assertEqual(
+            self.send(token=self.reader).headers['ETag'],
+            self.send(path='/v1/aliases/nic',
+                      token=self.reader).headers['ETag'])
+
     def test_unknown_alias_is_not_found(self):
         response = self.send(path='/v1/aliases/fpga', token=self.reader)
         self.assertEqual((404, 'nova_pci_alias.not_found'),
