@@ -36,19 +36,16 @@ bench`` does) the Keystone figure is left out and said so.
 """
 
 import argparse
-import collections
 import concurrent.futures
 import http.client
 import json
 import multiprocessing
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 
 #: Aliases in the table of the GET figures.
@@ -70,7 +67,8 @@ HOST = '127.0.0.1'
 PATH = '/v1/aliases'
 
 
-def _client_thread(port, count, headers, statuses):
+def keep_alive_thread(port, count, headers, statuses):
+    """Send ``count`` GETs on one HTTP/1.1 connection, as a session does."""
     conn = http.client.HTTPConnection(HOST, port, timeout=30)
     try:
         for _ in range(count):
@@ -83,27 +81,10 @@ def _client_thread(port, count, headers, statuses):
 
 
 def client(port, count, threads, headers):
-    """Send ``count`` GETs from ``threads`` threads; run in a process.
-
-    :returns: ``(seconds, {status: count})``.
-    """
-    statuses = collections.Counter()
-    workers = [threading.Thread(target=_client_thread,
-                                args=(port, count // threads, headers,
-                                      statuses))
-               for _ in range(threads)]
-    start = time.perf_counter()
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    return time.perf_counter() - start, dict(statuses)
-
-
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
+    """Send ``count`` GETs from ``threads`` connections; run in a process."""
+    import bench_service
+    return bench_service.client(port, count, threads, headers,
+                                thread=keep_alive_thread)
 
 
 def _request(port, method, path, headers=None, body=None):
@@ -134,6 +115,7 @@ class Service:
     """
 
     def __init__(self, directory, entries, auth):
+        from nova_pci_alias.tests.unit.wsgi import servers
         self.config_file = os.path.join(directory, 'service.conf')
         database = os.path.join(directory, 'aliases.sqlite')
         with open(self.config_file, 'w') as f:
@@ -146,46 +128,33 @@ class Service:
             json.loads(entry) for entry in entries]})
         _manage(self.config_file, 'alias', 'import', '-',
                 stdin=document.encode())
-        self.port = _free_port()
-        self._log = open(os.path.join(directory, 'gunicorn.log'), 'wb')
-        self.process = subprocess.Popen(
+        self.server = servers.WSGIServerProcess(
             [shutil.which('gunicorn') or 'gunicorn', '--workers',
-             str(WORKERS), '--bind', '%s:%d' % (HOST, self.port),
-             'nova_pci_alias.wsgi.api:application'],
-            env=dict(os.environ,
-                     NOVA_PCI_ALIAS_CONFIG_FILES=self.config_file),
-            stdin=subprocess.DEVNULL, stdout=self._log,
-            stderr=subprocess.STDOUT, cwd=directory)
+             str(WORKERS), '--bind', '%s:{port}' % HOST,
+             servers.ENTRY_POINT],
+            environ={'NOVA_PCI_ALIAS_CONFIG_FILES': self.config_file})
+        self.server.setUp()
+        self.port = self.server.port
 
     def wait(self, headers):
-        """Wait for a 200 from every worker; return the document's ETag."""
-        deadline = time.monotonic() + 60
-        answered = 0
-        while answered < 4 * WORKERS:
-            try:
-                status, response_headers, _ = _request(
-                    self.port, 'GET', PATH, headers)
-            except OSError:
-                status = None
-            if status == 200:
-                answered += 1
-                etag = response_headers['ETag']
-                continue
-            if self.process.poll() is not None or \
-                    time.monotonic() > deadline:
-                raise RuntimeError('gunicorn did not serve %s (last '
-                                   'status %s)' % (PATH, status))
-            time.sleep(0.2)
-        return etag
+        """Wait until the service answers; return the document's ETag.
+
+        A few GETs follow the health check, so that the workers have
+        loaded the table (and, with Keystone, validated the token once).
+        """
+        self.server.wait_until_serving('/healthcheck')
+        etags = set()
+        for _ in range(4 * WORKERS):
+            status, response_headers, _ = _request(
+                self.port, 'GET', PATH, headers)
+            if status != 200:
+                raise RuntimeError('the service answered %d to GET %s:\n%s'
+                                   % (status, PATH, self.server.output))
+            etags.add(response_headers['ETag'])
+        return etags.pop()
 
     def stop(self):
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=15)
-        self._log.close()
+        self.server.cleanUp()
 
 
 def _rate(executor, port, headers, repeat):

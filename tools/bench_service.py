@@ -66,13 +66,15 @@ def _client_thread(port, count, headers, statuses):
             conn.close()
 
 
-def client(port, count, threads, headers):
+def client(port, count, threads, headers, thread=None):
     """Send ``count`` requests from ``threads`` threads; run in a process.
 
+    :param thread: the function each thread runs, with the arguments of
+        :func:`_client_thread` (which opens a connection per request).
     :returns: ``(seconds, {status: count})``.
     """
     statuses = collections.Counter()
-    workers = [threading.Thread(target=_client_thread,
+    workers = [threading.Thread(target=thread or _client_thread,
                                 args=(port, count // threads, headers,
                                       statuses))
                for _ in range(threads)]

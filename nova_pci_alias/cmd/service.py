@@ -104,6 +104,7 @@ def _register(conf):
 def _serve(conf, out, err):
     """Build the application, then serve it until SIGINT or SIGTERM."""
     application = app_mod.build_app(conf)
+    wsgi.settle()
     host, port = conf.listen_host, conf.listen_port
     try:
         server = make_server(host, port, application)

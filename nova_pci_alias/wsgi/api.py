@@ -26,10 +26,13 @@ sets up logging and builds the application, loading the alias table: see
 with no application, which uWSGI's ``--need-app`` and gunicorn turn into a
 refusal to start. Each worker process should import it itself (uWSGI's
 ``--lazy-apps``, gunicorn without ``--preload``), so that no connection to
-a source is shared across a fork.
+a source is shared across a fork. What the start-up built is then left
+out of the garbage collector's full scans (:func:`~nova_pci_alias.service.
+wsgi.settle`).
 """
 
 from nova_pci_alias.service import wsgi
 
 #: The WSGI application of the alias service.
 application = wsgi.init_application()
+wsgi.settle()

@@ -17,6 +17,7 @@ its own, on 127.0.0.1, with
 :class:`~nova_pci_alias.tests.unit.wsgi.servers.WSGIServerProcess`.
 """
 
+import gc
 import importlib
 import os
 import sys
@@ -124,7 +125,14 @@ class TestEntryPointModule(InProcessTestCase):
     def import_entry_module(self):
         self.addCleanup(sys.modules.pop, ENTRY_MODULE, None)
         sys.modules.pop(ENTRY_MODULE, None)
+        # The test process's objects go back to the collector afterwards.
+        self.addCleanup(gc.unfreeze)
         return importlib.import_module(ENTRY_MODULE)
+
+    def test_start_up_is_left_out_of_full_collections(self):
+        gc.unfreeze()
+        self.import_entry_module()
+        self.assertGreater(gc.get_freeze_count(), 0)
 
     def test_application_is_in_the_module_namespace(self):
         # uWSGI reads the callable from the module's dictionary, where a
