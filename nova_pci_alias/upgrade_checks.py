@@ -254,13 +254,21 @@ class AliasUpgradeChecks(upgradecheck.UpgradeCommands):
             self.conf[remote_options.GROUP].max_refresh_interval)
 
     def _served_entries(self):
-        """The entries the remote source reads now, or None on failure."""
+        """The entries the server serves now, or None when it fails.
+
+        Asked of a ``remote`` source of its own with no cache file, so that
+        a server that fails is not answered for by the file under check.
+        """
+        group = remote_options.GROUP
+        self.conf.set_override('cache_file', None, group=group)
         try:
             (_, source), = registry.load_sources(self.conf, [REMOTE_SOURCE])
             source.change_token()
             return list(source.entries())
         except exception.NovaPciAliasException:
             return None
+        finally:
+            self.conf.clear_override('cache_file', group=group)
 
     def _check_remote_cache_file(self):
         """The ``remote`` source's cache file holds a recent document."""

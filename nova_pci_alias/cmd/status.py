@@ -68,7 +68,8 @@ def epilog():
         '%d %s' % item for item in sorted(EXIT_CODES.items()))
 
 
-def _register(conf, checks):
+def register(conf, checks):
+    """Register the command line and the options the checks read."""
     upgradecheck.register_cli_options(conf, checks)
     opts.register_opts(conf)
     opts.register_nova_opts(conf)
@@ -91,7 +92,7 @@ def main(argv=None, conf=None):
     """
     conf = cfg.ConfigOpts() if conf is None else conf
     checks = upgrade_checks.AliasUpgradeChecks(conf)
-    _register(conf, checks)
+    register(conf, checks)
     try:
         conf(sys.argv[1:] if argv is None else argv, project='nova',
              prog=PROG, version='%(prog)s ' + common.version(),
