@@ -29,8 +29,6 @@ of PCI in Placement; when the table does not load, it says so and leaves
 the failure to the other check.
 """
 
-import os
-
 from oslo_config import cfg
 from oslo_config.sources import _environment
 from oslo_upgradecheck import upgradecheck
