@@ -18,6 +18,8 @@ import importlib.metadata
 import io
 import json
 import os
+import subprocess
+import sys
 import time
 
 import fixtures
@@ -346,3 +348,12 @@ class TestScript(StatusTestCase):
         result = scripts.run_script(self.SCRIPT, '--help')
         self.assertTrue(scripts.squeezed(result.stdout).endswith(
             scripts.squeezed(status.epilog())))
+
+    def test_module_runs_the_command(self):
+        result = subprocess.run(
+            [sys.executable, '-m', 'nova_pci_alias.cmd.status', '--version'],
+            capture_output=True, text=True, timeout=60)
+        self.assertEqual(
+            (0, '%s %s\n' % (self.SCRIPT,
+                             importlib.metadata.version('nova_pci_alias'))),
+            (result.returncode, result.stdout))
