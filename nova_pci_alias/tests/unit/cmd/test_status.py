@@ -15,7 +15,6 @@ real SQLite database and a real HTTP server, then the installed script.
 """
 
 import importlib.metadata
-import io
 import json
 import os
 import subprocess
@@ -28,11 +27,11 @@ from oslo_upgradecheck import upgradecheck
 from oslotest import base
 import sqlalchemy
 
-from nova_pci_alias.cmd import manage
 from nova_pci_alias.cmd import status
 from nova_pci_alias import document
 from nova_pci_alias.sources.database import migration
 from nova_pci_alias.sources.database import models
+from nova_pci_alias.sources.database import queries
 from nova_pci_alias.sources.remote import cache
 from nova_pci_alias.tests.unit.cmd import scripts
 from nova_pci_alias.tests.unit import fakes
@@ -86,19 +85,12 @@ class StatusTestCase(base.BaseTestCase):
              project='nova', default_config_dirs=[])
         return checks
 
-    def manage(self, text, *args):
-        code = manage.main(['--config-file', self.write(text, 'manage.conf')]
-                           + list(args), conf=cfg.ConfigOpts(),
-                           out=io.StringIO(), err=io.StringIO())
-        self.assertEqual(0, code)
-
     def synced(self, *entries):
-        text = DRIVER + '[pci_alias]\nsources = database\n'
-        self.manage(text, 'db', 'sync')
+        """Sync the test's SQLite database, and store ``entries`` in it."""
+        queries.configure(self.checks(DRIVER).conf)
+        queries.sync_schema()
         if entries:
-            self.manage(text, 'alias', 'import', self.write(
-                json.dumps({'version': 1, 'aliases': list(entries)}),
-                'aliases.json'))
+            queries.import_entries(list(entries), 'the test')
 
 
 class TestDatabaseSchema(StatusTestCase):
