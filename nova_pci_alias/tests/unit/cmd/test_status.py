@@ -132,6 +132,39 @@ class TestDatabaseSchema(StatusTestCase):
         self.assertEqual(Code.WARNING, self.result().code)
 
 
+class _ServerSchema(db_base.DatabaseTestCase):
+    """The schema check on a database server, through oslo.db's fixtures.
+
+    The fixture's database stands in for the configured one.
+    """
+
+    def result(self):
+        conf = cfg.ConfigOpts()
+        checks = upgrade_checks.AliasUpgradeChecks(conf)
+        status.register(conf, checks)
+        conf(['upgrade', 'check'], project='nova', default_config_files=[],
+             default_config_dirs=[])
+        conf.set_override('sources', ['database'], group='pci_alias')
+        return checks._check_database_schema()
+
+    def test_at_head(self):
+        self.assertEqual(Code.SUCCESS, self.result().code)
+
+    def test_no_schema(self):
+        with self.engine.begin() as connection:
+            connection.execute(sqlalchemy.text(
+                'DROP TABLE %s' % models.VERSION_TABLE))
+        self.assertEqual(Code.FAILURE, self.result().code)
+
+
+class TestDatabaseSchemaMySQL(_ServerSchema):
+    FIXTURE = db_base.MySQLFixture
+
+
+class TestDatabaseSchemaPostgreSQL(_ServerSchema):
+    FIXTURE = db_base.PostgreSQLFixture
+
+
 class TestSourcesAndTable(StatusTestCase):
 
     def result(self, text):
