@@ -29,6 +29,8 @@ of PCI in Placement; when the table does not load, it says so and leaves
 the failure to the other check.
 """
 
+import contextlib
+
 from oslo_config import cfg
 from oslo_config.sources import _environment
 from oslo_upgradecheck import upgradecheck
@@ -118,12 +120,29 @@ class AliasUpgradeChecks(upgradecheck.UpgradeCommands):
                 opts.pci_in_placement(self.conf) else
                 'Nova\'s rules without PCI in Placement')
 
+    @contextlib.contextmanager
+    def _without_cache_file(self):
+        """Read the ``remote`` source without its cache file.
+
+        So that the checks neither rewrite the file (a source writes it
+        once a new document has loaded) nor let it answer for a server
+        that fails: the file is checked on its own.
+        """
+        group = remote_options.GROUP
+        remote_options.register_opts(self.conf)
+        self.conf.set_override('cache_file', None, group=group)
+        try:
+            yield
+        finally:
+            self.conf.clear_override('cache_file', group=group)
+
     def _table(self):
         """``(table, None)`` or ``(None, error)``, loaded once."""
         if self._loaded is None:
             try:
-                table = registry.AliasRegistry.from_config(
-                    self.conf).get_table()
+                with self._without_cache_file():
+                    table = registry.AliasRegistry.from_config(
+                        self.conf).get_table()
                 self._loaded = (table, None)
             except exception.NovaPciAliasException as exc:
                 self._loaded = (None, exc)
@@ -254,19 +273,16 @@ class AliasUpgradeChecks(upgradecheck.UpgradeCommands):
     def _served_entries(self):
         """The entries the server serves now, or None when it fails.
 
-        Asked of a ``remote`` source of its own with no cache file, so that
-        a server that fails is not answered for by the file under check.
+        Asked of a ``remote`` source of its own, without the cache file.
         """
-        group = remote_options.GROUP
-        self.conf.set_override('cache_file', None, group=group)
         try:
-            (_, source), = registry.load_sources(self.conf, [REMOTE_SOURCE])
-            source.change_token()
-            return list(source.entries())
+            with self._without_cache_file():
+                (_, source), = registry.load_sources(self.conf,
+                                                     [REMOTE_SOURCE])
+                source.change_token()
+                return list(source.entries())
         except exception.NovaPciAliasException:
             return None
-        finally:
-            self.conf.clear_override('cache_file', group=group)
 
     def _check_remote_cache_file(self):
         """The ``remote`` source's cache file holds a recent document."""

@@ -322,6 +322,20 @@ class TestRemoteCacheFile(StatusTestCase):
                          (result.code, 'could not be compared'
                           in result.details))
 
+    def test_table_check_leaves_the_file_alone(self):
+        self.cached([fakes.entry('old')], age=86400)
+        checks = self.checks(self.remote)
+        checks._check_sources_and_table()
+        self.assertEqual(Code.WARNING,
+                         checks._check_remote_cache_file().code)
+
+    def test_table_check_asks_the_server_not_the_file(self):
+        self.cached([READY])
+        self.app.status = '500 Internal Server Error'
+        result = self.checks(self.remote)._check_sources_and_table()
+        self.assertEqual((Code.FAILURE, True),
+                         (result.code, 'HTTP 500' in result.details))
+
 
 class TestScript(StatusTestCase):
     """The installed script, in a process of its own."""
