@@ -396,3 +396,15 @@ class TestScript(StatusTestCase):
             (0, '%s %s\n' % (self.SCRIPT,
                              importlib.metadata.version('nova_pci_alias'))),
             (result.returncode, result.stdout))
+
+    def test_help_has_the_description(self):
+        result = scripts.run_script(self.SCRIPT, '--help')
+        self.assertIn(scripts.squeezed(status.DESCRIPTION),
+                      scripts.squeezed(result.stdout))
+
+    def test_usage_error_exits_2_without_traceback(self):
+        result = scripts.run_script(self.SCRIPT, '--no-such-option')
+        self.assertEqual((2, True, False),
+                         (result.returncode,
+                          result.stderr.startswith('usage: %s ' % self.SCRIPT),
+                          'Traceback' in result.stderr))
