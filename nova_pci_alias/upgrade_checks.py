@@ -30,9 +30,9 @@ the failure to the other check.
 """
 
 import contextlib
+import os
 
 from oslo_config import cfg
-from oslo_config.sources import _environment
 from oslo_upgradecheck import upgradecheck
 
 from nova_pci_alias.cmd import alias as alias_cmd
@@ -65,12 +65,13 @@ def _joined(names):
 def _alias_variable():
     """The environment variable that sets ``[pci] alias``, if it is set.
 
-    Asked of oslo.config's own environment source, which names it.
+    oslo.config reads an option from ``OS_<GROUP>__<OPTION>`` (upper case),
+    as its documentation of environment variables says; the name is made
+    the same way here, so that no private module of oslo.config is used.
     """
-    source = _environment.EnvironmentConfigurationSource()
-    _, location = source.get(config_source.GROUP, 'alias',
-                             config_source.alias_opt)
-    return None if location is None else location.detail
+    name = 'OS_%s__%s' % (config_source.GROUP.upper(),
+                          config_source.alias_opt.dest.upper())
+    return name if name in os.environ else None
 
 
 def _alias_lines(path):
