@@ -32,6 +32,10 @@ one assignment, so a reader sees the old table or the new one, never a mix.
 A check that fails (a source is down, or now holds an invalid entry) keeps
 the last good table and logs the failure once per outage;
 :attr:`AliasRegistry.status` tells a health check how the last check went.
+After every load and check, failed or not, each source hears of it
+(:meth:`~nova_pci_alias.sources.AliasSource.report`), outside the lock
+that serialises the checks, so that a source can record what this process
+holds (the ``database`` source's fleet view).
 """
 
 from __future__ import annotations
@@ -174,7 +178,7 @@ def load_sources(conf: cfg.ConfigOpts, names: Iterable[str]
 class _SourceState:
     """One configured source, its name, and how its last acceptance went."""
 
-    __slots__ = ('name', 'source', 'accepting')
+    __slots__ = ('name', 'source', 'accepting', 'reporting')
 
     def __init__(self, name, source):
         self.name = name
@@ -184,6 +188,11 @@ class _SourceState:
             'were loaded; the new table is served: %(error)s',
             recovery='PCI alias source %(source)r no longer fails after '
             'its entries are loaded.', level=logging.WARNING)
+        self.reporting = outage.Outage(
+            LOG, 'PCI alias source %(source)r failed to report the table '
+            'this process holds; aliases are served as before: %(error)s',
+            recovery='PCI alias source %(source)r reports again.',
+            level=logging.WARNING)
 
 
 #: What the registry holds after a successful load: the table, and for each
@@ -394,17 +403,24 @@ class AliasRegistry:
         that failure instead of asking the sources again.
         """
         waited_for = self._first_failure
-        with self._lock:
-            if self._loaded is None:
-                if self._first_failure is not waited_for:
-                    raise _copy_of(self._first_failure)
-                try:
-                    self._checked(self._reload, force=True)
-                except Exception as exc:
-                    self._first_failure = _copy_of(exc)
-                    raise
-                self._first_failure = None
-            return self._loaded.table
+        loaded_here = False
+        try:
+            with self._lock:
+                if self._loaded is None:
+                    if self._first_failure is not waited_for:
+                        raise _copy_of(self._first_failure)
+                    loaded_here = True
+                    try:
+                        self._checked(self._reload, force=True)
+                    except Exception as exc:
+                        self._first_failure = _copy_of(exc)
+                        raise
+                    self._first_failure = None
+                return self._loaded.table
+        finally:
+            if loaded_here:
+                # Outside the lock: the lookups that waited go on.
+                self._report()
 
     def refresh(self, force: bool = False) -> bool:
         """Check the sources now, in the calling thread; reload what changed.
@@ -416,8 +432,11 @@ class AliasRegistry:
         :param force: read every source again, changed or not.
         :returns: True when a new table was swapped in.
         """
-        with self._lock:
-            return self._checked(self._reload, force=force)
+        try:
+            with self._lock:
+                return self._checked(self._reload, force=force)
+        finally:
+            self._report()
 
     def wait_for_check(self, timeout: float | None = None) -> bool:
         """Wait until no background check runs.
@@ -485,6 +504,7 @@ class AliasRegistry:
         try:
             with self._lock:
                 self._check_keeping_last_good()
+            self._report()
         finally:
             with self._checks:
                 self._checker = self._check_started = None
@@ -561,6 +581,22 @@ class AliasRegistry:
                      'sources': ', '.join(_where(state)
                                           for state in self._states)
                      or '(none)'})
+
+    def _report(self):
+        """Tell every source how the check that just ended went.
+
+        Called outside ``_lock``: a source's report (a database write) never
+        holds up a load or a check.  A failure is logged once per outage.
+        """
+        status = self.status
+        loaded = self._loaded
+        for index, state in enumerate(self._states):
+            token = None if loaded is None else loaded.tokens[index]
+            tried = outage.attempt(state.source.report, status, token)
+            if tried.error is not None:
+                state.reporting.failed(tried.error, source=state.name)
+            else:
+                state.reporting.succeeded(source=state.name)
 
     @staticmethod
     def _tell_accepted(state):

@@ -18,9 +18,15 @@ the database's revision counter, one single-row query, so the registry reads
 the entries again only after a write.  Entries are handed to the registry
 unvalidated, like every source's: rows written by hand are checked by the
 same rules as any other entry.
+
+After each check of the sources the source reports the revision the
+process serves to the database's ``pci_alias_consumers`` table
+(:mod:`~nova_pci_alias.sources.database.consumers`), throttled to one
+statement per ``[pci_alias_database] report_interval``.
 """
 
 from nova_pci_alias import sources
+from nova_pci_alias.sources.database import consumers
 from nova_pci_alias.sources.database import options
 from nova_pci_alias.sources.database import queries
 
@@ -36,6 +42,7 @@ class DatabaseSource(sources.AliasSource):
         super().__init__(conf)
         options.register_opts(conf)
         self._configured = False
+        self._reporter = consumers.Reporter(conf)
 
     def _database(self):
         # Configured on first use, not in __init__: the options may still
@@ -58,6 +65,11 @@ class DatabaseSource(sources.AliasSource):
     def change_token(self):
         """Return the database's revision counter (one tiny query)."""
         return self._database().get_revision()
+
+    def report(self, status, token):
+        """Write this process's row of the fleet view, when it is due."""
+        self._database()
+        self._reporter.report(status, token)
 
     def location(self):
         """Return the connection URL in use, with the password masked."""
