@@ -307,12 +307,11 @@ def do_status(conf, out):
             _time(row['reported_at']), _state(one),
             row['last_error'] or '-')) + '\n')
     overdue = sum(one.overdue for one in judged)
+    counts = (len(judged), current, sum(one.behind for one in judged),
+              overdue, behind_after, sum(one.silent for one in judged))
     out.write('%d processes; the alias database is at revision %d; %d '
               'behind, %d of them for longer than %d seconds; %d not heard '
-              'from.\n' % (len(judged), current,
-                            sum(one.behind for one in judged), overdue,
-                            behind_after,
-                            sum(one.silent for one in judged)))
+              'from.\n' % counts)
     return common.EXIT_BEHIND if overdue else None
 
 

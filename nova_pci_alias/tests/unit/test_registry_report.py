@@ -87,8 +87,9 @@ class TestReport(test_registry.RegistryTestCase):
         src.error = exception.AliasSourceError(source='s1', reason='down')
         self.now += 11
         self.after_check(reg)
-        self.assertEqual((7, True), (src.reports[-1][1],
-                                     src.reports[-1][0].last_error is not None))
+        report_status, token, _ = src.reports[-1]
+        self.assertEqual((7, True),
+                         (token, report_status.last_error is not None))
 
     def test_refresh_reports(self):
         src, reg = self.make_reporting(entry('a'))
