@@ -22,7 +22,8 @@ same rules as any other entry.
 After each check of the sources the source reports the revision the
 process serves to the database's ``pci_alias_consumers`` table
 (:mod:`~nova_pci_alias.sources.database.consumers`), throttled to one
-statement per ``[pci_alias_database] report_interval``.
+statement per ``[pci_alias_database] report_interval``; not after a
+check in which the database itself failed to answer.
 """
 
 from nova_pci_alias import sources
@@ -43,6 +44,7 @@ class DatabaseSource(sources.AliasSource):
         options.register_opts(conf)
         self._configured = False
         self._reporter = consumers.Reporter(conf)
+        self._read_failed = False
 
     def _database(self):
         # Configured on first use, not in __init__: the options may still
@@ -52,6 +54,12 @@ class DatabaseSource(sources.AliasSource):
             self._configured = True
         return queries
 
+    def _read(self, query):
+        self._read_failed = True
+        result = query()
+        self._read_failed = False
+        return result
+
     def entries(self):
         """Return the stored entries, in order.
 
@@ -60,14 +68,22 @@ class DatabaseSource(sources.AliasSource):
         :raises nova_pci_alias.exception.AliasSourceError: the database
             cannot be reached.
         """
-        return self._database().get_entries()
+        return self._read(self._database().get_entries)
 
     def change_token(self):
         """Return the database's revision counter (one tiny query)."""
-        return self._database().get_revision()
+        return self._read(self._database().get_revision)
 
     def report(self, status, token):
-        """Write this process's row of the fleet view, when it is due."""
+        """Write this process's row of the fleet view, when it is due.
+
+        Skipped when this source's own last read failed: a database that
+        did not answer a read would make the write wait for its deadline
+        too, and the first lookup, which reports after its failed load,
+        would wait twice.
+        """
+        if self._read_failed:
+            return
         self._database()
         self._reporter.report(status, token)
 

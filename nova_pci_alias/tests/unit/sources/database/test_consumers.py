@@ -181,6 +181,14 @@ class TestReportFailing(base.DatabaseTestCase):
         self.assertEqual(1, self.logger.output.count(
             'Reporting the PCI alias table this process holds'))
 
+    def test_no_report_after_the_database_failed_a_read(self):
+        self.registry.get_table()
+        with self.engine.begin() as connection:
+            connection.execute(sa.text('DROP TABLE pci_alias_revision'))
+        fakes.table_after_check(self.registry)
+        self.assertEqual(1, self.logger.output.count(
+            'Reporting the PCI alias table this process holds'))
+
     def test_the_failure_is_a_warning_not_an_error(self):
         self.registry.get_table()
         self.assertNotIn('ERROR', self.logger.output)
