@@ -36,6 +36,7 @@ import functools
 import os
 import socket
 import sys
+import threading
 
 from oslo_log import log as logging
 from oslo_utils import timeutils
@@ -86,6 +87,7 @@ class Reporter:
         self._pid = None
         self._written = None        # (revision, error) written last
         self._written_at = None     # when (timeutils.utcnow())
+        self._lock = threading.Lock()
         self._failing = outage.Outage(
             LOG, 'Reporting the PCI alias table this process holds to the '
             'alias database failed; aliases are served as before, and the '
@@ -94,10 +96,6 @@ class Reporter:
             'the alias database works again.', level=logging.WARNING)
 
     def _due(self, state, now):
-        if os.getpid() != self._pid:
-            # A new process (forked): it has no row yet.
-            self._pid, self._written, self._written_at = (
-                os.getpid(), None, None)
         if self._written_at is None or state != self._written:
             return True
         interval = self.conf[options.GROUP].report_interval
@@ -116,6 +114,23 @@ class Reporter:
         group = self.conf[options.GROUP]
         if not group.report_interval:
             return False
+        if os.getpid() != self._pid:
+            # A new process (or a child forked from the last one, whose
+            # lock may have been held at the fork): it has no row yet.
+            self._pid, self._written, self._written_at = (
+                os.getpid(), None, None)
+            self._lock = threading.Lock()
+        # One report at a time, and no caller waits for another: a report
+        # skipped here is written after the next check, which finds the
+        # row out of date.
+        if not self._lock.acquire(blocking=False):
+            return False
+        try:
+            return self._report(status, revision, group)
+        finally:
+            self._lock.release()
+
+    def _report(self, status, revision, group):
         error = short_error(status.last_error)
         state = (revision, error)
         now = timeutils.utcnow()

@@ -116,6 +116,13 @@ class TestReporter(ReporterTestCase):
         self.assertEqual(models.CONSUMER_ERROR_LENGTH,
                          len(self.rows()[0]['last_error']))
 
+    def test_a_report_does_not_wait_for_another_one(self):
+        self.reporter.report(status(), 3)
+        # Another thread's report is writing.
+        self.reporter._lock.acquire()
+        self.addCleanup(self.reporter._lock.release)
+        self.assertFalse(self.reporter.report(status(), 4))
+
     def test_a_forked_process_writes_its_row_at_once(self):
         self.reporter.report(status(), 3)
         self.forget_rows()
