@@ -264,6 +264,10 @@ class AliasRegistry:
     :param source_list: the ``(name, AliasSource)`` pairs to read, in order
         of precedence.  :meth:`from_config` builds the registry of the
         sources that a configuration names.
+    :param reporting: tell the sources how each check went
+        (:meth:`~nova_pci_alias.sources.AliasSource.report`); False for a
+        command that exits once it has read the table, and would leave a
+        row in the fleet view for a table nobody serves.
 
     :meth:`get_table` loads the table on first use, in the calling thread,
     and raises when that fails.  Once a table is loaded it never calls a
@@ -292,10 +296,11 @@ class AliasRegistry:
     """
 
     def __init__(self, conf: cfg.ConfigOpts,
-                 source_list: Iterable[tuple[str, sources.AliasSource]]
-                 ) -> None:
+                 source_list: Iterable[tuple[str, sources.AliasSource]],
+                 *, reporting: bool = True) -> None:
         opts.register_opts(conf)
         self.conf = conf
+        self._reporting = reporting
         self._states = [_SourceState(name, src) for name, src in source_list]
         self._loaded = None
         self._next_check = 0.0
@@ -313,8 +318,8 @@ class AliasRegistry:
         _REGISTRIES.add(self)
 
     @classmethod
-    def from_config(cls, conf: cfg.ConfigOpts,
-                    group: str | None = None) -> AliasRegistry:
+    def from_config(cls, conf: cfg.ConfigOpts, group: str | None = None,
+                    *, reporting: bool = True) -> AliasRegistry:
         """Return the registry of the sources that ``conf`` names.
 
         The one place where a configuration chooses its sources.  Which
@@ -343,6 +348,7 @@ class AliasRegistry:
 
         :param conf: the :class:`oslo_config.cfg.ConfigOpts` to read.
         :param group: the group whose ``sources`` option to read, as above.
+        :param reporting: as for the constructor.
         :raises nova_pci_alias.exception.AliasSourcesMisconfigured: the
             list of sources cannot be used (it says why, and what to set).
         :raises nova_pci_alias.exception.AliasSourceNotFound: a name has
@@ -352,7 +358,7 @@ class AliasRegistry:
             to import or to start.
         """
         return cls(conf, load_sources(conf, configured_source_names(
-            conf, group)))
+            conf, group)), reporting=reporting)
 
     def _reset_threads(self):
         # ``_lock`` serialises the calls of the sources (loads, checks and
@@ -588,6 +594,8 @@ class AliasRegistry:
         Called outside ``_lock``: a source's report (a database write) never
         holds up a load or a check.  A failure is logged once per outage.
         """
+        if not self._reporting:
+            return
         status = self.status
         loaded = self._loaded
         for index, state in enumerate(self._states):

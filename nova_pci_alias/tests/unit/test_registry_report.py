@@ -13,6 +13,7 @@
 """The registry tells its sources how each check went (the report hook)."""
 
 from nova_pci_alias import exception
+from nova_pci_alias import registry
 from nova_pci_alias.tests.unit import fakes
 from nova_pci_alias.tests.unit.fakes import entry
 from nova_pci_alias.tests.unit import test_registry
@@ -117,6 +118,13 @@ class TestReport(test_registry.RegistryTestCase):
         reg.get_table()
         reg.refresh()
         self.assertEqual(1, self.logger.output.count('failed to report'))
+
+    def test_a_registry_without_reporting_does_not_report(self):
+        src = ReportingSource(self.conf, [entry('a')])
+        reg = registry.AliasRegistry(self.conf, [('s1', src)],
+                                     reporting=False)
+        reg.get_table()
+        self.assertEqual([], src.reports)
 
     def test_the_default_report_does_nothing(self):
         reg = self.make(self.source(entry('a')))

@@ -553,13 +553,26 @@ class TestSystemExit(base.BaseTestCase):
         self.assertEqual(2, self.run_main('alias'))
 
 
+#: A program that reads the alias table as a Nova service does, through
+#: the process-wide registry, and exits.
+READER = """import sys
+from oslo_config import cfg
+from nova_pci_alias import registry
+cfg.CONF(sys.argv[1:], project='nova')
+registry.get_registry().get_table()
+"""
+
+
 class TestStatus(SyncedTestCase):
-    """``status``, after the lookup tool read the table once."""
+    """``status``, after a program named nova-compute read the table."""
 
     def setUp(self):
         super().setUp()
         self.imported()
-        self.assertEqual(0, self.run_tool('list', tool=LOOKUP)[0])
+        reader = self.write('nova-compute', READER)
+        subprocess.run([sys.executable, reader, '--config-file',
+                        self.conf_file], cwd=self.tmp, check=True,
+                       capture_output=True, timeout=60)
 
     def rows(self, *args):
         """The rows of ``status`` (no header, no summary) as dicts."""
@@ -584,7 +597,7 @@ class TestStatus(SyncedTestCase):
             {'name': 'fpga', 'vendor_id': '1172', 'product_id': '09c4'}))
 
     def test_lists_the_process_that_read_the_table(self):
-        self.assertEqual([('nova-pci-alias', '1')], [
+        self.assertEqual([('nova-compute', '1')], [
             (row['SERVICE'], row['REVISION']) for row in self.rows()])
 
     def test_names_the_host(self):
@@ -632,6 +645,11 @@ class TestStatus(SyncedTestCase):
     def test_behind_after_is_a_number_of_seconds(self):
         self.assertEqual(2, self.run_tool('status', '--behind-after',
                                           'soon')[0])
+
+    def test_the_lookup_tool_leaves_no_row(self):
+        self.run_tool('list', tool=LOOKUP)
+        self.assertEqual(['nova-compute'],
+                         [row['SERVICE'] for row in self.rows()])
 
     def test_help_lists_the_behind_exit_code(self):
         self.assertIn('8 a process reading the alias database',
