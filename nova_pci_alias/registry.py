@@ -409,24 +409,29 @@ class AliasRegistry:
         that failure instead of asking the sources again.
         """
         waited_for = self._first_failure
-        loaded_here = False
-        try:
-            with self._lock:
-                if self._loaded is None:
-                    if self._first_failure is not waited_for:
-                        raise _copy_of(self._first_failure)
-                    loaded_here = True
-                    try:
-                        self._checked(self._reload, force=True)
-                    except Exception as exc:
-                        self._first_failure = _copy_of(exc)
-                        raise
-                    self._first_failure = None
-                return self._loaded.table
-        finally:
-            if loaded_here:
-                # Outside the lock: the lookups that waited go on.
-                self._report()
+        loaded_here: list[bool] = []
+        tried = outage.attempt(self._load_first, waited_for, loaded_here)
+        if loaded_here:
+            # Outside the lock (the lookups that waited go on) and outside
+            # any except block (a report's log line holds no traceback).
+            self._report()
+        if tried.error is not None:
+            raise tried.error
+        return tried.value
+
+    def _load_first(self, waited_for, loaded_here):
+        with self._lock:
+            if self._loaded is None:
+                if self._first_failure is not waited_for:
+                    raise _copy_of(self._first_failure)
+                loaded_here.append(True)
+                try:
+                    self._checked(self._reload, force=True)
+                except Exception as exc:
+                    self._first_failure = _copy_of(exc)
+                    raise
+                self._first_failure = None
+            return self._loaded.table
 
     def refresh(self, force: bool = False) -> bool:
         """Check the sources now, in the calling thread; reload what changed.
@@ -438,11 +443,15 @@ class AliasRegistry:
         :param force: read every source again, changed or not.
         :returns: True when a new table was swapped in.
         """
-        try:
-            with self._lock:
-                return self._checked(self._reload, force=force)
-        finally:
-            self._report()
+        tried = outage.attempt(self._refresh_locked, force)
+        self._report()
+        if tried.error is not None:
+            raise tried.error
+        return tried.value
+
+    def _refresh_locked(self, force):
+        with self._lock:
+            return self._checked(self._reload, force=force)
 
     def wait_for_check(self, timeout: float | None = None) -> bool:
         """Wait until no background check runs.
