@@ -32,6 +32,10 @@ one assignment, so a reader sees the old table or the new one, never a mix.
 A check that fails (a source is down, or now holds an invalid entry) keeps
 the last good table and logs the failure once per outage;
 :attr:`AliasRegistry.status` tells a health check how the last check went.
+After every load and check, failed or not, each source hears of it
+(:meth:`~nova_pci_alias.sources.AliasSource.report`), outside the lock
+that serialises the checks, so that a source can record what this process
+holds (the ``database`` source's fleet view).
 """
 
 from __future__ import annotations
@@ -174,7 +178,7 @@ def load_sources(conf: cfg.ConfigOpts, names: Iterable[str]
 class _SourceState:
     """One configured source, its name, and how its last acceptance went."""
 
-    __slots__ = ('name', 'source', 'accepting')
+    __slots__ = ('name', 'source', 'accepting', 'reporting')
 
     def __init__(self, name, source):
         self.name = name
@@ -184,6 +188,11 @@ class _SourceState:
             'were loaded; the new table is served: %(error)s',
             recovery='PCI alias source %(source)r no longer fails after '
             'its entries are loaded.', level=logging.WARNING)
+        self.reporting = outage.Outage(
+            LOG, 'PCI alias source %(source)r failed to report the table '
+            'this process holds; aliases are served as before: %(error)s',
+            recovery='PCI alias source %(source)r reports again.',
+            level=logging.WARNING)
 
 
 #: What the registry holds after a successful load: the table, and for each
@@ -255,6 +264,10 @@ class AliasRegistry:
     :param source_list: the ``(name, AliasSource)`` pairs to read, in order
         of precedence.  :meth:`from_config` builds the registry of the
         sources that a configuration names.
+    :param reporting: tell the sources how each check went
+        (:meth:`~nova_pci_alias.sources.AliasSource.report`); False for a
+        command that exits once it has read the table, and would leave a
+        row in the fleet view for a table nobody serves.
 
     :meth:`get_table` loads the table on first use, in the calling thread,
     and raises when that fails.  Once a table is loaded it never calls a
@@ -283,10 +296,11 @@ class AliasRegistry:
     """
 
     def __init__(self, conf: cfg.ConfigOpts,
-                 source_list: Iterable[tuple[str, sources.AliasSource]]
-                 ) -> None:
+                 source_list: Iterable[tuple[str, sources.AliasSource]],
+                 *, reporting: bool = True) -> None:
         opts.register_opts(conf)
         self.conf = conf
+        self._reporting = reporting
         self._states = [_SourceState(name, src) for name, src in source_list]
         self._loaded = None
         self._next_check = 0.0
@@ -304,8 +318,8 @@ class AliasRegistry:
         _REGISTRIES.add(self)
 
     @classmethod
-    def from_config(cls, conf: cfg.ConfigOpts,
-                    group: str | None = None) -> AliasRegistry:
+    def from_config(cls, conf: cfg.ConfigOpts, group: str | None = None,
+                    *, reporting: bool = True) -> AliasRegistry:
         """Return the registry of the sources that ``conf`` names.
 
         The one place where a configuration chooses its sources.  Which
@@ -334,6 +348,7 @@ class AliasRegistry:
 
         :param conf: the :class:`oslo_config.cfg.ConfigOpts` to read.
         :param group: the group whose ``sources`` option to read, as above.
+        :param reporting: as for the constructor.
         :raises nova_pci_alias.exception.AliasSourcesMisconfigured: the
             list of sources cannot be used (it says why, and what to set).
         :raises nova_pci_alias.exception.AliasSourceNotFound: a name has
@@ -343,7 +358,7 @@ class AliasRegistry:
             to import or to start.
         """
         return cls(conf, load_sources(conf, configured_source_names(
-            conf, group)))
+            conf, group)), reporting=reporting)
 
     def _reset_threads(self):
         # ``_lock`` serialises the calls of the sources (loads, checks and
@@ -394,10 +409,22 @@ class AliasRegistry:
         that failure instead of asking the sources again.
         """
         waited_for = self._first_failure
+        loaded_here: list[bool] = []
+        tried = outage.attempt(self._load_first, waited_for, loaded_here)
+        if loaded_here:
+            # Outside the lock (the lookups that waited go on) and outside
+            # any except block (a report's log line holds no traceback).
+            self._report()
+        if tried.error is not None:
+            raise tried.error
+        return tried.value
+
+    def _load_first(self, waited_for, loaded_here):
         with self._lock:
             if self._loaded is None:
                 if self._first_failure is not waited_for:
                     raise _copy_of(self._first_failure)
+                loaded_here.append(True)
                 try:
                     self._checked(self._reload, force=True)
                 except Exception as exc:
@@ -416,6 +443,13 @@ class AliasRegistry:
         :param force: read every source again, changed or not.
         :returns: True when a new table was swapped in.
         """
+        tried = outage.attempt(self._refresh_locked, force)
+        self._report()
+        if tried.error is not None:
+            raise tried.error
+        return tried.value
+
+    def _refresh_locked(self, force):
         with self._lock:
             return self._checked(self._reload, force=force)
 
@@ -485,6 +519,7 @@ class AliasRegistry:
         try:
             with self._lock:
                 self._check_keeping_last_good()
+            self._report()
         finally:
             with self._checks:
                 self._checker = self._check_started = None
@@ -561,6 +596,24 @@ class AliasRegistry:
                      'sources': ', '.join(_where(state)
                                           for state in self._states)
                      or '(none)'})
+
+    def _report(self):
+        """Tell every source how the check that just ended went.
+
+        Called outside ``_lock``: a source's report (a database write) never
+        holds up a load or a check.  A failure is logged once per outage.
+        """
+        if not self._reporting:
+            return
+        status = self.status
+        loaded = self._loaded
+        for index, state in enumerate(self._states):
+            token = None if loaded is None else loaded.tokens[index]
+            tried = outage.attempt(state.source.report, status, token)
+            if tried.error is not None:
+                state.reporting.failed(tried.error, source=state.name)
+            else:
+                state.reporting.succeeded(source=state.name)
 
     @staticmethod
     def _tell_accepted(state):

@@ -174,7 +174,9 @@ def _run(conf, out, err):
     precheck = getattr(conf.command, 'precheck', None)
     if precheck is not None:
         precheck(conf)
-    table = registry_mod.AliasRegistry.from_config(conf).get_table()
+    # It exits once it has the table: nothing to show in the fleet view.
+    table = registry_mod.AliasRegistry.from_config(
+        conf, reporting=False).get_table()
     conf.command.func(conf, table, out, err)
 
 

@@ -43,6 +43,7 @@ EXIT_BAD_REQUEST = 4
 EXIT_NOT_READY = 5
 EXIT_LISTEN = 6
 EXIT_EMPTY = 7
+EXIT_BEHIND = 8
 EXIT_INTERRUPTED = 130
 
 #: What each exit code means, as ``--help`` shows it.
@@ -59,6 +60,9 @@ EXIT_CODES = {
     EXIT_LISTEN: 'the service cannot listen on its address',
     EXIT_EMPTY: 'the alias table is, or would be left, empty (refused '
                 'unless --allow-empty)',
+    EXIT_BEHIND: 'a process reading the alias database has held an older '
+                 'table than the current one for longer than the threshold '
+                 '("nova-pci-alias-manage status")',
     EXIT_INTERRUPTED: 'interrupted (SIGINT, Ctrl-C)',
 }
 

@@ -31,6 +31,7 @@ Sub-commands::
     nova-pci-alias-manage [--config-file F] alias history --prune KEEP
     nova-pci-alias-manage [--config-file F] alias restore REVISION \
         [--allow-empty]
+    nova-pci-alias-manage [--config-file F] status [--behind-after SECONDS]
 
 The database is the one of ``[pci_alias_database] connection``.  Every write
 validates the whole resulting alias table, as the registry would load it
@@ -42,7 +43,9 @@ same transaction.
 Exit codes: those of :data:`nova_pci_alias.cmd.common.EXIT_CODES`; 2 is
 also an import into a non-empty table without ``--replace``, 4 an unknown
 revision, and 7 an import, or a restore, of no entries without
-``--allow-empty``.  Connection URLs in errors
+``--allow-empty``, and 8 (``status``) a process that has held an older
+table than the current one for longer than ``--behind-after``.  Connection
+URLs in errors
 have their password masked.
 """
 
@@ -53,6 +56,7 @@ import sys
 
 from oslo_config import cfg
 from oslo_serialization import jsonutils
+from oslo_utils import timeutils
 
 from nova_pci_alias import alias
 from nova_pci_alias.cmd import common
@@ -60,7 +64,9 @@ from nova_pci_alias import document
 from nova_pci_alias import exception
 from nova_pci_alias import opts
 from nova_pci_alias.sources import config as config_source
+from nova_pci_alias.sources.database import fleet
 from nova_pci_alias.sources.database import history
+from nova_pci_alias.sources.database import options as db_options
 from nova_pci_alias.sources.database import queries
 from nova_pci_alias.sources.database import validation
 
@@ -254,6 +260,61 @@ def do_alias_restore(conf, out):
                   result['revision']))
 
 
+#: The default of ``status --behind-after``, in refresh intervals.
+BEHIND_AFTER_INTERVALS = 2
+
+_STATUS_COLUMNS = ('HOST', 'SERVICE', 'PID', 'REVISION', 'LOADED AT',
+                   'CHECKED AT', 'REPORTED AT', 'STATE', 'LAST ERROR')
+
+
+def _maybe_time(moment):
+    return '-' if moment is None else _time(moment)
+
+
+def _state(judged):
+    if not judged.behind:
+        words = ['current']
+    elif judged.behind_since is None:
+        words = ['behind (since unknown)']
+    else:
+        words = ['behind since %s' % _time(judged.behind_since)]
+    if judged.silent:
+        words.append('not heard from')
+    return ', '.join(words)
+
+
+def do_status(conf, out):
+    command = conf.category
+    group = conf[db_options.GROUP]
+    behind_after = command.behind_after
+    if behind_after is None:
+        behind_after = (BEHIND_AFTER_INTERVALS
+                        * conf.pci_alias.refresh_interval)
+    silent_after = (2 * group.report_interval if group.report_interval
+                    else None)
+    consumers = queries.get_consumers(group.consumer_expiry)
+    current = queries.get_revision()
+    judged = fleet.judge(consumers, current, queries.get_history(),
+                         now=timeutils.utcnow(), behind_after=behind_after,
+                         silent_after=silent_after)
+    out.write('\t'.join(_STATUS_COLUMNS) + '\n')
+    for one in judged:
+        row = one.consumer
+        out.write('\t'.join((
+            row['host'], row['service'], str(row['pid']),
+            '-' if row['revision'] is None else str(row['revision']),
+            _maybe_time(row['loaded_at']), _maybe_time(row['checked_at']),
+            _time(row['reported_at']), _state(one),
+            row['last_error'] or '-')) + '\n')
+    overdue = sum(one.overdue for one in judged)
+    counts = (len(judged), current, sum(one.behind for one in judged),
+              overdue, behind_after, sum(one.silent for one in judged))
+    out.write('%d processes; the alias database is at revision %d; %d '
+              'behind, %d of them for longer than %d seconds; %d not heard '
+              'from.\n' % counts)
+    return common.EXIT_BEHIND if overdue else None
+
+
 def _write_bytes(out, body):
     """Write bytes as they are to a text stream's buffer, if it has one."""
     buffer = getattr(out, 'buffer', None)
@@ -298,6 +359,7 @@ def _counting(least, what):
 
 
 _revision = _counting(0, 'a revision')
+_seconds = _counting(0, 'a number of seconds')
 _positive = _counting(1, 'a number of changes')
 
 
@@ -414,6 +476,24 @@ def _add_parsers(subparsers):
                              'a restore is refused with exit code 7.')
     parser.set_defaults(func=do_alias_restore)
 
+    parser = subparsers.add_parser(
+        'status',
+        help='List the processes that read the alias database, one line '
+             'each (tab-separated, after a header): host, program, process '
+             'id, the revision of the table it holds, when it loaded it, '
+             'when it last checked the database, when it last reported, '
+             'whether it is behind the current revision (since the first '
+             'change after the one it holds) or not heard from, and its '
+             'last error. Exit code 8 when one has been behind for longer '
+             'than --behind-after.')
+    parser.add_argument('--behind-after', dest='behind_after',
+                        type=_seconds, metavar='SECONDS',
+                        help='Seconds a process may hold an older table '
+                             'than the current one before the command '
+                             'fails; default %d times [pci_alias] '
+                             'refresh_interval.' % BEHIND_AFTER_INTERVALS)
+    parser.set_defaults(func=do_status)
+
 
 category_opt = cfg.SubCommandOpt('category', title='Commands',
                                  handler=_add_parsers,
@@ -432,7 +512,7 @@ def _run(conf, out, err):
         # the one-line result of each command says all a user needs.
         py_logging.getLogger('alembic').setLevel(py_logging.WARNING)
     queries.configure(conf)
-    conf.category.func(conf, out)
+    return conf.category.func(conf, out)
 
 
 COMMAND = common.Command(
@@ -445,8 +525,9 @@ COMMAND = common.Command(
                 'history of changes or restore a table from it. Every write '
                 'validates the whole resulting table first, and changes '
                 'nothing if it is invalid; it is recorded in the history '
-                'with the OS user and host.',
-    exit_codes=common.TABLE_EXIT_CODES,
+                'with the OS user and host. "status" lists the processes '
+                'reading the database and the table each holds.',
+    exit_codes=common.TABLE_EXIT_CODES + (common.EXIT_BEHIND,),
     register=_register,
     action=_run)
 

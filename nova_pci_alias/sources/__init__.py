@@ -92,6 +92,26 @@ class AliasSource(metaclass=abc.ABCMeta):
         registry; the new table stays in service.
         """
 
+    def report(self, status: Any, token: Hashable | None) -> None:
+        """Hear how the registry's last check of the sources went.
+
+        The registry calls this after every load and check of its sources,
+        successful or not (the first load included), outside the lock that
+        serialises the checks: in the background check's thread, or after
+        the first load (or a :meth:`~nova_pci_alias.registry.AliasRegistry.
+        refresh`) in the calling thread.  A source that keeps a record of
+        the processes reading it (the ``database`` source's fleet view)
+        writes it here, throttled; it must return quickly when nothing is
+        due, and never raise: an error raised here is logged by the
+        registry once per outage, and aliases are served as before.  The
+        default does nothing.
+
+        :param status: the registry's
+            :class:`~nova_pci_alias.registry.RegistryStatus` after the check.
+        :param token: this source's :meth:`change_token` of the table
+            served now, or None before a table first loaded.
+        """
+
     def location(self) -> str | None:
         """Return where this source reads from, for messages.
 

@@ -30,8 +30,9 @@ The package is laid out one idea per module:
 ``models``
     the SQLAlchemy models: one row per alias entry, a column per field of
     the alias entry schema (derived from it), a one-row revision
-    counter that every write bumps (the source's change token), and the
-    change history, one row per write.
+    counter that every write bumps (the source's change token), the
+    change history, one row per write, and the processes reading the
+    database.
 ``migrations/`` and ``migration``
     the alembic migrations shipped in the package, and the functions that
     run them (``nova-pci-alias-manage db sync``).
@@ -46,6 +47,12 @@ The package is laid out one idea per module:
 ``queries``
     the data access functions, on an enginefacade transaction context of
     this package's own.
+``consumers``
+    the fleet view: each process reports the revision it holds to
+    ``pci_alias_consumers``, throttled.
+``fleet``
+    pure: which processes of the fleet view are behind, since when, or
+    silent (``nova-pci-alias-manage status``).
 ``errors``
     what oslo.db, SQLAlchemy and the drivers raise, as the package's
     errors; the filter that keeps oslo.db from logging them again.

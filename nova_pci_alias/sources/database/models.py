@@ -12,7 +12,7 @@
 
 """The SQLAlchemy models of the alias database.
 
-Three tables:
+Four tables:
 
 ``pci_alias_entries``
     one row per alias entry, in the order of ``position``.  An alias with
@@ -31,6 +31,11 @@ Three tables:
     database.history.Actor`), and the whole table before and after it as
     JSON lists of entries, from which any recorded revision can be
     restored.
+``pci_alias_consumers``
+    one row per process reading the database (a Nova service through the
+    driver, the alias service, a tool): where it runs, which revision of
+    the table it holds and how its last check went, as the process last
+    reported it (:mod:`~nova_pci_alias.sources.database.consumers`).
 
 The entry columns are derived from the alias entry schema
 (:data:`nova_pci_alias.alias.ALIAS_ENTRY_SCHEMA`), one per property, by
@@ -107,7 +112,7 @@ VERSION_TABLE = 'pci_alias_version'
 #: The revisions of the shipped migrations, oldest first; the last one is
 #: the schema these models describe.  Listed here so that reading the
 #: database never loads alembic (a test checks it against the scripts).
-SCHEMA_REVISIONS = ('4f2b7c1d9e30', '8c3d5e7f9a1b')
+SCHEMA_REVISIONS = ('4f2b7c1d9e30', '8c3d5e7f9a1b', '5d1e8b3f6a27')
 #: The schema revision this release reads and writes.
 SCHEMA_HEAD = SCHEMA_REVISIONS[-1]
 
@@ -203,3 +208,37 @@ class AliasChange(Base):
                        nullable=False)
     after = sa.Column(oslo_types.JsonEncodedList(mysql_as_long=True),
                       nullable=False)
+
+
+#: The length of ``service``: a program's name.
+SERVICE_NAME_LENGTH = 64
+#: The length of ``last_error``: a reported error is cut to fit.
+CONSUMER_ERROR_LENGTH = 255
+
+
+class AliasConsumer(Base):
+    """One process that reads the alias database, as it last reported.
+
+    ``revision`` is the revision of the table it serves (NULL before its
+    first load), ``loaded_at`` when that table was swapped in,
+    ``checked_at`` when it last checked the database, ``last_error`` what
+    that check said when it failed (NULL when it worked), ``reported_at``
+    when the process last wrote its row.  Times are UTC.
+    """
+
+    __tablename__ = 'pci_alias_consumers'
+    __table_args__ = (
+        sa.UniqueConstraint(
+            'host', 'service', 'pid',
+            name='uniq_pci_alias_consumers0host0service0pid'),
+        _TABLE_ARGS)
+
+    id = sa.Column(sa.Integer, primary_key=True, autoincrement=True)
+    host = sa.Column(sa.String(ACTOR_STRING), nullable=False)
+    service = sa.Column(sa.String(SERVICE_NAME_LENGTH), nullable=False)
+    pid = sa.Column(sa.Integer, nullable=False)
+    revision = sa.Column(sa.BigInteger)
+    loaded_at = sa.Column(sa.DateTime)
+    checked_at = sa.Column(sa.DateTime)
+    last_error = sa.Column(sa.String(CONSUMER_ERROR_LENGTH))
+    reported_at = sa.Column(sa.DateTime, nullable=False)

@@ -121,6 +121,30 @@ deadline_opts = [
 ]
 
 
+#: The options of the fleet view: how often a process reports the table it
+#: holds, and when the row of a process that stopped reporting goes.
+fleet_opts = [
+    cfg.IntOpt(
+        'report_interval',
+        default=300,
+        min=0,
+        help='Seconds between the reports a process reading the alias '
+             'database makes of the table it holds (one row per process '
+             'in pci_alias_consumers, listed by "nova-pci-alias-manage '
+             'status"). A process writes its row at once when the revision '
+             'it holds changes or its last error appears or clears, and at '
+             'most once per this interval otherwise: one UPDATE statement. '
+             '0 turns reporting off.'),
+    cfg.IntOpt(
+        'consumer_expiry',
+        default=86400,
+        min=1,
+        help='Seconds after which the row of a process that stopped '
+             'reporting is deleted, by the report of another process and '
+             'by "nova-pci-alias-manage status".'),
+]
+
+
 def _database_opts():
     result = []
     for opt in copy.deepcopy(oslo_db_options.database_opts):
@@ -141,6 +165,7 @@ def _database_opts():
                 'same database.')
         result.append(opt)
     result.extend(copy.deepcopy(deadline_opts))
+    result.extend(copy.deepcopy(fleet_opts))
     return result
 
 

@@ -44,6 +44,7 @@ holding a key without a column is refused whole, never stored without it.
 """
 
 import collections.abc
+import datetime
 import functools
 
 from oslo_db import api as oslo_db_api
@@ -154,7 +155,8 @@ def _schema_missing():
             return not all(inspector.has_table(table) for table in (
                 models.VERSION_TABLE, models.entries_table.name,
                 models.AliasRevision.__tablename__,
-                models.AliasChange.__tablename__))
+                models.AliasChange.__tablename__,
+                models.AliasConsumer.__tablename__))
     except Exception:
         return False
 
@@ -864,3 +866,72 @@ def restore_revision(revision, *, actor=None, if_match=None,
                                restored_revision=revision)
         return {'revision': new_revision, 'created': False,
                 'entries': after, 'etag': preconditions.table_etag(after)}
+
+
+def _delete_expired_consumers(connection, expiry):
+    """Delete the rows of processes silent for more than ``expiry`` s."""
+    oldest = timeutils.utcnow() - datetime.timedelta(seconds=expiry)
+    return connection.execute(sa.delete(models.AliasConsumer).where(
+        models.AliasConsumer.reported_at < oldest)).rowcount
+
+
+@_translate_errors
+def report_consumer(host, service, pid, *, revision, loaded_at, checked_at,
+                    last_error, expiry):
+    """Write the row of one process reading the database.
+
+    One UPDATE of the process's row; the first report of a process (no row
+    yet) INSERTs it instead, and deletes the rows of processes silent for
+    longer than ``expiry`` seconds.  Not retried: the next report writes
+    again.
+
+    :param host: the host name.
+    :param service: the program's name (``nova-compute``).
+    :param pid: the process id.
+    :param revision: the revision of the table it serves, or None.
+    :param loaded_at: when it was loaded (naive UTC datetime), or None.
+    :param checked_at: when the database was last checked, or None.
+    :param last_error: the error of the last check, or None.
+    :param expiry: seconds of silence after which a row goes.
+    :returns: the number of expired rows deleted.
+    """
+    values = {'revision': revision, 'loaded_at': loaded_at,
+              'checked_at': checked_at, 'last_error': last_error,
+              'reported_at': timeutils.utcnow()}
+    key = {'host': host, 'service': service, 'pid': pid}
+    consumer = models.AliasConsumer
+    with context_manager.writer.connection.using(_Context()) as connection:
+        updated = connection.execute(
+            sa.update(consumer).where(
+                consumer.host == host, consumer.service == service,
+                consumer.pid == pid).values(**values)).rowcount
+        if updated:
+            return 0
+        deleted = _delete_expired_consumers(connection, expiry)
+        connection.execute(sa.insert(consumer).values(**key, **values))
+        return deleted
+
+
+_CONSUMER_FIELDS = ('host', 'service', 'pid', 'revision', 'loaded_at',
+                    'checked_at', 'last_error', 'reported_at')
+
+
+@_translate_errors
+@_retrying
+def get_consumers(expiry):
+    """Delete the expired rows of processes, and return the others.
+
+    :param expiry: seconds of silence after which a row goes.
+    :returns: a list of dicts with the keys ``host``, ``service``, ``pid``,
+        ``revision``, ``loaded_at``, ``checked_at``, ``last_error`` and
+        ``reported_at`` (naive UTC datetimes), ordered by host, service
+        and pid.
+    """
+    consumer = models.AliasConsumer
+    columns = [getattr(consumer, field) for field in _CONSUMER_FIELDS]
+    with context_manager.writer.connection.using(_Context()) as connection:
+        _check_schema(connection)
+        _delete_expired_consumers(connection, expiry)
+        rows = connection.execute(sa.select(*columns).order_by(
+            consumer.host, consumer.service, consumer.pid)).all()
+    return [dict(zip(_CONSUMER_FIELDS, row)) for row in rows]

@@ -18,9 +18,16 @@ the database's revision counter, one single-row query, so the registry reads
 the entries again only after a write.  Entries are handed to the registry
 unvalidated, like every source's: rows written by hand are checked by the
 same rules as any other entry.
+
+After each check of the sources the source reports the revision the
+process serves to the database's ``pci_alias_consumers`` table
+(:mod:`~nova_pci_alias.sources.database.consumers`), throttled to one
+statement per ``[pci_alias_database] report_interval``; not after a
+check in which the database itself failed to answer.
 """
 
 from nova_pci_alias import sources
+from nova_pci_alias.sources.database import consumers
 from nova_pci_alias.sources.database import options
 from nova_pci_alias.sources.database import queries
 
@@ -36,6 +43,8 @@ class DatabaseSource(sources.AliasSource):
         super().__init__(conf)
         options.register_opts(conf)
         self._configured = False
+        self._reporter = consumers.Reporter(conf)
+        self._read_failed = False
 
     def _database(self):
         # Configured on first use, not in __init__: the options may still
@@ -45,6 +54,12 @@ class DatabaseSource(sources.AliasSource):
             self._configured = True
         return queries
 
+    def _read(self, query):
+        self._read_failed = True
+        result = query()
+        self._read_failed = False
+        return result
+
     def entries(self):
         """Return the stored entries, in order.
 
@@ -53,11 +68,24 @@ class DatabaseSource(sources.AliasSource):
         :raises nova_pci_alias.exception.AliasSourceError: the database
             cannot be reached.
         """
-        return self._database().get_entries()
+        return self._read(self._database().get_entries)
 
     def change_token(self):
         """Return the database's revision counter (one tiny query)."""
-        return self._database().get_revision()
+        return self._read(self._database().get_revision)
+
+    def report(self, status, token):
+        """Write this process's row of the fleet view, when it is due.
+
+        Skipped when this source's own last read failed: a database that
+        did not answer a read would make the write wait for its deadline
+        too, and the first lookup, which reports after its failed load,
+        would wait twice.
+        """
+        if self._read_failed:
+            return
+        self._database()
+        self._reporter.report(status, token)
 
     def location(self):
         """Return the connection URL in use, with the password masked."""

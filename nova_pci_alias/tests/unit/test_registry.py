@@ -430,13 +430,13 @@ class TestFirstLoadWaiters(RegistryTestCase):
     def wait_on_the_lock(self, thread):
         """Return once ``thread`` waits for the registry's lock."""
         lines, first = inspect.getsourcelines(
-            registry.AliasRegistry._first_table)
+            registry.AliasRegistry._load_first)
         waiting_at = first + [line.strip() for line in lines].index(
             'with self._lock:')
         deadline = time.time() + fakes.CHECK_WAIT
         while time.time() < deadline:
             frame = sys._current_frames().get(thread.ident)
-            if (frame is not None and frame.f_code.co_name == '_first_table'
+            if (frame is not None and frame.f_code.co_name == '_load_first'
                     and frame.f_lineno == waiting_at):
                 return
             time.sleep(0.01)

@@ -14,6 +14,7 @@
 real SQLite file (and on a database that cannot be reached).
 """
 
+import datetime
 import getpass
 import io
 import json
@@ -21,6 +22,7 @@ import os
 import re
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -549,3 +551,106 @@ class TestSystemExit(base.BaseTestCase):
 
     def test_action_missing(self):
         self.assertEqual(2, self.run_main('alias'))
+
+
+#: A program that reads the alias table as a Nova service does, through
+#: the process-wide registry, and exits.
+READER = """import sys
+from oslo_config import cfg
+from nova_pci_alias import registry
+cfg.CONF(sys.argv[1:], project='nova')
+registry.get_registry().get_table()
+"""
+
+
+class TestStatus(SyncedTestCase):
+    """``status``, after a program named nova-compute read the table."""
+
+    def setUp(self):
+        super().setUp()
+        self.imported()
+        reader = self.write('nova-compute', READER)
+        subprocess.run([sys.executable, reader, '--config-file',
+                        self.conf_file], cwd=self.tmp, check=True,
+                       capture_output=True, timeout=60)
+
+    def rows(self, *args):
+        """The rows of ``status`` (no header, no summary) as dicts."""
+        lines = self.manage('status', *args).splitlines()
+        header = lines[0].split('\t')
+        return [dict(zip(header, line.split('\t'))) for line in lines[1:-1]]
+
+    def reported(self, seconds_ago):
+        """Make every row last reported that many seconds ago."""
+        moment = (datetime.datetime.now(datetime.timezone.utc)
+                  - datetime.timedelta(seconds=seconds_ago))
+        connection = sqlite3.connect(os.path.join(
+            self.tmp, 'nova-pci-alias.sqlite'))
+        with connection:
+            connection.execute(
+                'UPDATE pci_alias_consumers SET reported_at = ?',
+                (moment.strftime('%Y-%m-%d %H:%M:%S.%f'),))
+        connection.close()
+
+    def create(self):
+        self.manage('alias', 'create', json.dumps(
+            {'name': 'fpga', 'vendor_id': '1172', 'product_id': '09c4'}))
+
+    def test_lists_the_process_that_read_the_table(self):
+        self.assertEqual([('nova-compute', '1')], [
+            (row['SERVICE'], row['REVISION']) for row in self.rows()])
+
+    def test_names_the_host(self):
+        self.assertEqual([socket.gethostname()],
+                         [row['HOST'] for row in self.rows()])
+
+    def test_a_process_holding_the_current_revision(self):
+        self.assertEqual(['current'], [row['STATE'] for row in self.rows()])
+
+    def test_none_behind_exit_code(self):
+        self.assertEqual(0, self.run_tool('status', '--behind-after', '0')[0])
+
+    def test_a_write_puts_the_process_behind(self):
+        self.create()
+        self.assertTrue(self.rows()[0]['STATE'].startswith('behind since '))
+
+    def test_behind_since_the_write_after_its_revision(self):
+        self.create()
+        change = self.manage('alias', 'history', '--limit', '1').split('\t')
+        self.assertEqual('behind since %s' % change[1],
+                         self.rows()[0]['STATE'])
+
+    def test_behind_for_longer_than_the_threshold_exit_code(self):
+        self.create()
+        self.assertEqual(8, self.run_tool('status', '--behind-after', '0')[0])
+
+    def test_behind_within_the_threshold_exit_code(self):
+        self.create()
+        self.assertEqual(0, self.run_tool('status')[0])
+
+    def test_the_summary_counts_the_processes_behind(self):
+        self.create()
+        summary = self.manage('status').splitlines()[-1]
+        self.assertIn('1 behind', summary)
+
+    def test_not_heard_from(self):
+        self.reported(3600)
+        self.assertEqual(['current, not heard from'],
+                         [row['STATE'] for row in self.rows()])
+
+    def test_expired_rows_are_deleted(self):
+        self.reported(2 * 86400)
+        self.assertEqual([], self.rows())
+
+    def test_behind_after_is_a_number_of_seconds(self):
+        self.assertEqual(2, self.run_tool('status', '--behind-after',
+                                          'soon')[0])
+
+    def test_the_lookup_tool_leaves_no_row(self):
+        self.run_tool('list', tool=LOOKUP)
+        self.assertEqual(['nova-compute'],
+                         [row['SERVICE'] for row in self.rows()])
+
+    def test_help_lists_the_behind_exit_code(self):
+        self.assertIn('8 a process reading the alias database',
+                      self.manage('--help'))

@@ -49,7 +49,7 @@ class TestUpgrade(base.DatabaseTestCase):
         migration.upgrade(self.engine)
         self.assertLessEqual(
             {'pci_alias_entries', 'pci_alias_revision', 'pci_alias_history',
-             migration.VERSION_TABLE},
+             'pci_alias_consumers', migration.VERSION_TABLE},
             set(sa.inspect(self.engine).get_table_names()))
 
     def test_upgrade_creates_a_column_per_entry_field(self):
@@ -90,6 +90,10 @@ class TestUpgradeFromTheInitialSchema(base.DatabaseTestCase):
             connection.execute(sa.text(
                 'UPDATE pci_alias_revision SET revision = 5'))
         migration.upgrade(self.engine)
+
+    def test_creates_the_consumers_table(self):
+        self.assertIn('pci_alias_consumers',
+                      sa.inspect(self.engine).get_table_names())
 
     def test_creates_the_history_table(self):
         self.assertIn('pci_alias_history',

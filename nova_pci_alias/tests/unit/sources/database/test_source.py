@@ -159,6 +159,7 @@ class TestFailures(RegistryTestCase):
         self.drop('pci_alias_version')
         self.drop('pci_alias_entries')
         self.drop('pci_alias_history')
+        self.drop('pci_alias_consumers')
         queries.sync_schema()
         fakes.table_after_check(self.registry)
         self.assertIn('works again', self.logger.output)
