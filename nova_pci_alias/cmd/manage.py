@@ -309,9 +309,10 @@ def do_status(conf, out):
     overdue = sum(one.overdue for one in judged)
     counts = (len(judged), current, sum(one.behind for one in judged),
               overdue, behind_after, sum(one.silent for one in judged))
-    out.write('%d processes; the alias database is at revision %d; %d '
+    out.write('%d %s; the alias database is at revision %d; %d '
               'behind, %d of them for longer than %d seconds; %d not heard '
-              'from.\n' % counts)
+              'from.\n' % ((counts[0], 'process' if counts[0] == 1
+                            else 'processes') + counts[1:]))
     return common.EXIT_BEHIND if overdue else None
 
 

@@ -604,6 +604,10 @@ class TestStatus(SyncedTestCase):
         self.assertEqual([socket.gethostname()],
                          [row['HOST'] for row in self.rows()])
 
+    def test_summary_counts_one_process(self):
+        self.assertTrue(self.manage('status').splitlines()[-1].startswith(
+            '1 process; the alias database is at revision 1;'))
+
     def test_a_process_holding_the_current_revision(self):
         self.assertEqual(['current'], [row['STATE'] for row in self.rows()])
 
