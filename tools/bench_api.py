@@ -48,23 +48,22 @@ import sys
 import tempfile
 import time
 
+import bench_service
+
 #: Aliases in the table of the GET figures.
 GET_ALIASES = 1000
 #: Aliases in the table of the PUT figure.
 PUT_ALIASES = 10000
-#: Requests per GET figure.
-REQUESTS = 10000
-#: Client threads (one connection each).
-CLIENT_THREADS = 4
 #: gunicorn workers: one per core of the machine the figures are from.
 WORKERS = 2
 #: PUTs per PUT figure.
 PUTS = 20
-#: No figure waits longer than this.
-TIMEOUT = 300
 
-HOST = '127.0.0.1'
-PATH = '/v1/aliases'
+# The client of the development server's figures, with its request count,
+# threads, deadline, address and path.
+HOST = bench_service.HOST
+PATH = bench_service.PATH
+TIMEOUT = bench_service.TIMEOUT
 
 
 def keep_alive_thread(port, count, headers, statuses):
@@ -82,7 +81,6 @@ def keep_alive_thread(port, count, headers, statuses):
 
 def client(port, count, threads, headers):
     """Send ``count`` GETs from ``threads`` connections; run in a process."""
-    import bench_service
     return bench_service.client(port, count, threads, headers,
                                 thread=keep_alive_thread)
 
@@ -157,18 +155,6 @@ class Service:
         self.server.cleanUp()
 
 
-def _rate(executor, port, headers, repeat):
-    best = None
-    for _ in range(repeat):
-        seconds, statuses = executor.submit(
-            client, port, REQUESTS, CLIENT_THREADS, headers).result(TIMEOUT)
-        if statuses != {304: REQUESTS}:
-            raise RuntimeError('expected %d x 304, got %r'
-                               % (REQUESTS, statuses))
-        best = seconds if best is None else min(best, seconds)
-    return REQUESTS / best
-
-
 def conditional_get_rate(entries, auth, token, repeat):
     """Conditional GETs per second of the service under one auth setting."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -180,7 +166,8 @@ def conditional_get_rate(entries, auth, token, repeat):
             spawn = multiprocessing.get_context('spawn')
             with concurrent.futures.ProcessPoolExecutor(
                     max_workers=1, mp_context=spawn) as executor:
-                return _rate(executor, service.port, headers, repeat)
+                return bench_service.rate(executor, service.port, headers,
+                                          304, repeat, send=client)
         finally:
             service.stop()
 
@@ -241,7 +228,7 @@ def rows(repeat):
     get_entries = bench.make_entries(GET_ALIASES)
     label = ('api conditional GET %s, %d aliases, gunicorn %d workers, %d '
              'client connections' % (PATH, GET_ALIASES, WORKERS,
-                                     CLIENT_THREADS))
+                                     bench_service.CLIENT_THREADS))
     plain = conditional_get_rate(get_entries, NOAUTH, None, repeat)
     result.append((label + ' (noauth)', plain, 'req/s', None, None))
     keystone = _keystone()

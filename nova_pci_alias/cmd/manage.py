@@ -169,11 +169,6 @@ def do_alias_import(conf, out):
               'revision %d.\n' % (count, origin, revision))
 
 
-def _time(moment):
-    """A history time as ISO 8601 UTC, to the second."""
-    return moment.strftime('%Y-%m-%dT%H:%M:%SZ')
-
-
 def _subject(change):
     """What a change was about: its alias, or the revision it restored."""
     if change['restored_revision'] is not None:
@@ -207,7 +202,7 @@ def _changed_aliases(before, after):
 
 def _show_change(conf, out, revision):
     change = queries.get_change(revision)
-    change['created_at'] = _time(change['created_at'])
+    change['created_at'] = history.isotime(change['created_at'])
     if not conf.category.full:
         change['aliases'] = _changed_aliases(change.pop('before'),
                                              change.pop('after'))
@@ -239,7 +234,7 @@ def do_alias_history(conf, out):
         raise common.UsageError('alias history --full needs a REVISION')
     for change in queries.get_history(limit=command.limit):
         out.write('%d\t%s\t%s\t%s\t%s\n' % (
-            change['revision'], _time(change['created_at']),
+            change['revision'], history.isotime(change['created_at']),
             change['operation'], _subject(change), _who(change)))
 
 
@@ -268,7 +263,7 @@ _STATUS_COLUMNS = ('HOST', 'SERVICE', 'PID', 'REVISION', 'LOADED AT',
 
 
 def _maybe_time(moment):
-    return '-' if moment is None else _time(moment)
+    return '-' if moment is None else history.isotime(moment)
 
 
 def _state(judged):
@@ -277,7 +272,7 @@ def _state(judged):
     elif judged.behind_since is None:
         words = ['behind (since unknown)']
     else:
-        words = ['behind since %s' % _time(judged.behind_since)]
+        words = ['behind since %s' % history.isotime(judged.behind_since)]
     if judged.silent:
         words.append('not heard from')
     return ', '.join(words)
@@ -304,7 +299,7 @@ def do_status(conf, out):
             row['host'], row['service'], str(row['pid']),
             '-' if row['revision'] is None else str(row['revision']),
             _maybe_time(row['loaded_at']), _maybe_time(row['checked_at']),
-            _time(row['reported_at']), _state(one),
+            history.isotime(row['reported_at']), _state(one),
             row['last_error'] or '-')) + '\n')
     overdue = sum(one.overdue for one in judged)
     counts = (len(judged), current, sum(one.behind for one in judged),

@@ -29,15 +29,14 @@ history is the alias database's: a service without the ``database``
 source has none (``404``).
 """
 
-import datetime
 import json
 
-from oslo_utils import timeutils
 import webob
 
 from nova_pci_alias.service import auth
 from nova_pci_alias.service import errors
 from nova_pci_alias.service.policies import history as rules
+from nova_pci_alias.sources.database import history as change_history
 
 #: The path of the history.
 HISTORY_PATH = '/v1/history'
@@ -53,23 +52,10 @@ NO_HISTORY_DETAIL = ('This service keeps no history of the PCI alias '
                      'database.')
 
 
-def isotime(value):
-    """Return a datetime as ISO 8601 in UTC, e.g. ``2026-12-01T14:20:00Z``.
-
-    A naive datetime is taken as UTC (the database stores UTC).
-    """
-    if value is None:
-        return None
-    if isinstance(value, datetime.datetime):
-        value = timeutils.normalize_time(value)
-        return value.strftime('%Y-%m-%dT%H:%M:%SZ')
-    return str(value)
-
-
 def change_view(change):
     """Return a recorded change as the API shows it (JSON-ready)."""
     view = dict(change)
-    view['created_at'] = isotime(view.get('created_at'))
+    view['created_at'] = change_history.isotime(view.get('created_at'))
     return view
 
 

@@ -22,6 +22,8 @@ import collections
 import getpass
 import socket
 
+from oslo_utils import timeutils
+
 
 class Actor(collections.namedtuple('Actor', [
         'user_id', 'project_id', 'request_id', 'os_user', 'host'])):
@@ -53,3 +55,14 @@ def _os_user():
 def local_actor():
     """The actor of a change made by a local tool: OS user and host."""
     return Actor(os_user=_os_user(), host=socket.gethostname())
+
+
+def isotime(moment):
+    """Return a history time as ISO 8601 in UTC, to the second.
+
+    For example ``2026-12-01T14:20:00Z``.  A naive datetime, as the
+    database stores them, is taken as UTC; None stays None.
+    """
+    if moment is None:
+        return None
+    return timeutils.normalize_time(moment).strftime('%Y-%m-%dT%H:%M:%SZ')

@@ -12,12 +12,7 @@
 
 """``/v1/history``: who changed the alias table, and bringing it back."""
 
-import datetime
-
-from oslotest import base as test_base
-
 from nova_pci_alias import document
-from nova_pci_alias.service import history
 from nova_pci_alias.tests.unit.service import base
 
 FPGA_ENTRIES = [{'vendor_id': '1172', 'product_id': '0b30'}]
@@ -159,15 +154,3 @@ class TestRestore(HistoryTestCase):
         response = self.send(path='/v1/history/1/restore', token=self.admin)
         self.assertEqual((405, 'POST'),
                          (response.status, response.headers['Allow']))
-
-
-class TestIsoTime(test_base.BaseTestCase):
-
-    def test_naive_datetime_is_utc(self):
-        self.assertEqual('2026-12-01T14:20:00Z', history.isotime(
-            datetime.datetime(2026, 12, 1, 14, 20, 0, 123)))
-
-    def test_aware_datetime_is_converted(self):
-        zone = datetime.timezone(datetime.timedelta(hours=1))
-        self.assertEqual('2026-12-01T14:20:00Z', history.isotime(
-            datetime.datetime(2026, 12, 1, 15, 20, tzinfo=zone)))
