@@ -10,7 +10,7 @@
 # License for the specific language governing permissions and limitations
 # under the License.
 
-"""The two caches that hold ``[pci] alias`` in a Nova process, and nothing else.
+"""The two caches that keep ``[pci] alias`` in a Nova process.
 
 Everything the driver's live refresh (:mod:`nova_pci_alias.live_refresh`)
 needs from Nova and from oslo.config is here, so that a change in either

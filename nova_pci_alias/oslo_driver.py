@@ -143,15 +143,16 @@ class AliasConfigurationSource(oslo_sources.ConfigurationSource):
                               self._group_name))
 
     def answers(self, location):
-        """Whether a :class:`~oslo_config.cfg.LocationInfo` is this source's.
-        """
+        """Whether a :class:`~oslo_config.cfg.LocationInfo` is ours."""
         return (location.location is cfg.Locations.user
                 and location.detail == self._location().detail)
 
     @property
     def live_refresh(self):
-        """The :class:`~nova_pci_alias.live_refresh.LiveRefresh` of this
-        source, or None when live refresh is off (or not supported here).
+        """This source's live refresh, or None.
+
+        A :class:`~nova_pci_alias.live_refresh.LiveRefresh`; None when live
+        refresh is off, or not supported in this process.
         """
         return self._live
 
@@ -185,14 +186,13 @@ class AliasConfigurationSource(oslo_sources.ConfigurationSource):
         return serving
 
     def _load(self):
-        """What Nova is given: the first table loaded, until live refresh
-        hands over another.
+        """Return what Nova is given: the table and its values.
 
-        Without live refresh the sources are not read again once a table
-        has loaded: Nova parses ``[pci] alias`` once, and a value that
-        changed behind its back (oslo.config drops its cache whenever an
-        option is registered or overridden) would only be seen by code
-        that reads the option itself.
+        That is the first table loaded, until live refresh hands over
+        another.  Without live refresh the sources are not read again once
+        a table has loaded: Nova parses ``[pci] alias`` once, and a value
+        that changed behind its back (after ``reload_config_files()``, say)
+        would only be seen by code that reads the option itself.
         """
         serving = self._serving
         if serving is not None:

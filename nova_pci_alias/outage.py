@@ -170,4 +170,3 @@ def _after_fork_in_child() -> None:
     # the child, and would hold it for ever: give each outage a new one.
     for one in list(_OUTAGES):
         one._lock = threading.Lock()
-
