@@ -44,12 +44,16 @@ longer cached needs only the override; one that caches its aliases
 somewhere this module does not know is found out at the first change
 (Nova's alias names do not follow), logged, and live refresh stops.  This
 package never imports Nova: "inside Nova" means that Nova's
-``nova.pci.request`` module is already imported.
+``nova.exception`` module is already imported, and Nova's aliases are
+looked for in ``nova.pci.request`` then; a Nova process without that module
+is unsupported.
 """
 
 import sys
 
 from oslo_config import cfg
+
+from nova_pci_alias import nova_compat
 
 #: The option the driver answers, as ``(group, name)``.
 ALIAS_OPTION = ('pci', 'alias')
@@ -78,6 +82,11 @@ def unsupported_reason(conf):
                 'which live refresh gives Nova a new [pci] alias')
     module = sys.modules.get(NOVA_MODULE)
     if module is None:
+        if nova_compat.nova_exception_module() is not None:
+            # Inside Nova (its exceptions are loaded), yet not the module
+            # that nova 34 parses its aliases in.
+            return ('this Nova has no %s module, in which live refresh '
+                    'drops the cache of %s()' % (NOVA_MODULE, NOVA_FUNCTION))
         return None
     function = getattr(module, NOVA_FUNCTION, None)
     if not callable(function):

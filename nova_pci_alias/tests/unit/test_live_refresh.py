@@ -49,21 +49,25 @@ class NovaRequestModule(fixtures.Fixture):
     :param cached: wrap ``get_alias_from_config`` in ``functools.cache``.
     :param refuse: an alias name that makes it raise, as Nova does for
         aliases it does not accept.
+    :param module_name: the module's name, to stand in for a Nova that
+        moved it.
     """
 
     NAME = 'nova.pci.request'
 
-    def __init__(self, conf, cached=True, refuse=None):
+    def __init__(self, conf, cached=True, refuse=None,
+                 module_name=NAME):
         super().__init__()
+        self.module_name = module_name
         self.conf = conf
         self.cached = cached
         self.refuse = refuse
         self.parses = 0
 
     def _setUp(self):
-        saved = sys.modules.pop(self.NAME, None)
+        saved = sys.modules.pop(self.module_name, None)
         self.addCleanup(self._restore, saved)
-        self.module = types.ModuleType(self.NAME)
+        self.module = types.ModuleType(self.module_name)
 
         def get_alias_from_config():
             self.parses += 1
@@ -76,12 +80,12 @@ class NovaRequestModule(fixtures.Fixture):
         self.module.get_alias_from_config = (
             functools.cache(get_alias_from_config) if self.cached
             else get_alias_from_config)
-        sys.modules[self.NAME] = self.module
+        sys.modules[self.module_name] = self.module
 
     def _restore(self, saved):
-        sys.modules.pop(self.NAME, None)
+        sys.modules.pop(self.module_name, None)
         if saved is not None:
-            sys.modules[self.NAME] = saved
+            sys.modules[self.module_name] = saved
 
     def names(self):
         """The alias names "Nova" holds now."""
@@ -281,6 +285,12 @@ class TestOff(LiveRefreshTestCase):
                       'nova.pci.request.get_alias_from_config() of this '
                       'Nova is wrapped in a cache without cache_clear(): '
                       'it is off in this process', self.logger.output)
+
+    def test_nova_without_its_alias_module_is_warned_about(self):
+        self.useFixture(test_oslo_driver.NovaExceptionModule())
+        self.start(module_name='nova.pci.requests')
+        self.assertIn('this Nova has no nova.pci.request module',
+                      self.logger.output)
 
     def test_uwsgi_without_threads_is_warned_about(self):
         self.useFixture(fixtures.MonkeyPatch(
