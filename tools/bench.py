@@ -24,9 +24,11 @@ Sections: ``core`` (parsing and translation, here), ``database``
 (``bench_service.py``: the development server), ``api``
 (``bench_api.py``: gunicorn, with Keystone tokens where keystone is
 installed, as in ``tox -e bench``), ``cli`` (``bench_cli.py``: ``nova-pci-alias
-translate`` as a whole process) and ``nova`` (``bench_nova.py``: the same
+translate`` as a whole process), ``nova`` (``bench_nova.py``: the same
 work beside Nova's own functions, where nova is installed, as in ``tox -e
-bench``); each section module has a ``rows(repeat)`` function returning
+bench``) and ``live`` (``bench_live_refresh.py``: the driver's live
+refresh in separate Nova processes, change-to-use latency and the CPU of
+a check); each section module has a ``rows(repeat)`` function returning
 the rows to print.
 """
 
@@ -112,6 +114,7 @@ def sections():
     import bench_api
     import bench_cli
     import bench_database
+    import bench_live_refresh
     import bench_nova
     import bench_registry
     import bench_remote
@@ -125,6 +128,7 @@ def sections():
         'api': bench_api.rows,
         'cli': bench_cli.rows,
         'nova': bench_nova.rows,
+        'live': bench_live_refresh.rows,
     }
 
 
@@ -135,8 +139,8 @@ def main():
     parser.add_argument('--only', action='extend', nargs='+',
                         metavar='SECTION',
                         help='run only these sections (core, database, '
-                             'remote, registry, service, cli, nova); may '
-                             'be given more than once')
+                             'remote, registry, service, api, cli, nova, '
+                             'live); may be given more than once')
     args = parser.parse_args()
     all_sections = sections()
     unknown = sorted(set(args.only or ()) - set(all_sections))
