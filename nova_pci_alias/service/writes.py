@@ -124,6 +124,13 @@ class TableWriter:
         queries = self.queries
         return self._translated(getattr(queries, func), *args, **kwargs)
 
+    def read_with(self, func, *args, **kwargs):
+        """Run ``func(*args, **kwargs)``, which reads the database through
+        ``queries`` (the fleet view), translating errors as :meth:`read`.
+        """
+        self.check_writable()
+        return self._translated(func, *args, **kwargs)
+
     def write(self, req, func, *args, conditional=True, **kwargs):
         """Run one write of ``queries`` for ``req``; refresh the registry.
 
