@@ -49,8 +49,10 @@ from nova_pci_alias import exception
 #: The name of the request header.
 HEADER = 'OpenStack-PCI-Alias-Client'
 
-#: The longest header value accepted, in bytes.
-MAX_BYTES = 1024
+#: The longest header value accepted, in bytes (a report of ASCII names
+#: and errors takes about 300; every field at its longest, in characters
+#: JSON escapes, fits).
+MAX_BYTES = 4096
 #: The longest host name (as the fleet view stores it).
 HOST_LENGTH = 255
 #: The longest program name.
