@@ -246,6 +246,9 @@ class ClientRecorder:
             self._failing.succeeded()
             return
         self._failing.failed(tried.error)
+        LOG.debug('The report of %(client)s was not recorded: %(error)s',
+                  {'client': (report.host, report.service, report.pid),
+                   'error': tried.error})
         with self._lock:
             self._throttle.forget((report.host, report.service, report.pid))
 
