@@ -36,7 +36,6 @@ Only a service with ``database`` among its sources records: elsewhere the
 header is ignored.
 """
 
-import collections
 import functools
 import os
 import queue
@@ -216,9 +215,11 @@ class ClientRecorder:
         return True
 
     def _after_fork(self):
-        """In a process forked from the one that made the recorder, start
-        afresh: the writing thread did not come along (uWSGI forks its
-        workers after loading the application)."""
+        """Start afresh in a process forked from the recorder's.
+
+        The writing thread did not come along (uWSGI forks its workers
+        after loading the application).
+        """
         if os.getpid() != self._pid:
             self._pid = os.getpid()
             self._worker = None

@@ -125,8 +125,10 @@ class TableWriter:
         return self._translated(getattr(queries, func), *args, **kwargs)
 
     def read_with(self, func, *args, **kwargs):
-        """Run ``func(*args, **kwargs)``, which reads the database through
-        ``queries`` (the fleet view), translating errors as :meth:`read`.
+        """Run a function that reads the database, translating errors.
+
+        ``func(*args, **kwargs)`` reads through ``queries`` (the fleet
+        view); its errors become the API's as those of :meth:`read`.
         """
         self.check_writable()
         return self._translated(func, *args, **kwargs)

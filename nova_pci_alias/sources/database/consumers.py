@@ -43,7 +43,6 @@ from oslo_utils import timeutils
 
 from nova_pci_alias import client_report
 from nova_pci_alias import outage
-from nova_pci_alias.sources.database import models
 from nova_pci_alias.sources.database import options
 from nova_pci_alias.sources.database import queries
 

@@ -40,15 +40,13 @@ View = collections.namedtuple('View', ['judged', 'current', 'behind_after'])
 
 
 def default_behind_after(conf):
-    """Seconds a process may be behind: 2 x ``[pci_alias] refresh_interval``.
-    """
+    """Seconds a process may be behind: twice the refresh interval."""
     opts.register_opts(conf)
     return BEHIND_AFTER_INTERVALS * conf[opts.GROUP].refresh_interval
 
 
 def silent_after(conf):
-    """Seconds after which a row is "not heard from", or None (no reports).
-    """
+    """Seconds after which a row is "not heard from"; None: never."""
     interval = conf[options.GROUP].report_interval
     return 2 * interval if interval else None
 

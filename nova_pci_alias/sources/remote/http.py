@@ -16,9 +16,9 @@ This module does the I/O of the ``remote`` source and nothing else: it
 builds a keystoneauth1 :class:`~keystoneauth1.session.Session` (TLS,
 timeout, optional Keystone authentication) and
 :class:`~keystoneauth1.adapter.Adapter` (service catalog discovery, retries)
-from ``[pci_alias_remote]``, sends one conditional ``GET`` (with the process's client report,
-:mod:`nova_pci_alias.client_report`), and reads the
-body without ever holding more than the payload limit, all within one
+from ``[pci_alias_remote]``, sends one conditional ``GET`` (with the
+process's client report, :mod:`nova_pci_alias.client_report`), and reads
+the body without ever holding more than the payload limit, all within one
 overall deadline of ``timeout`` seconds
 (:mod:`~nova_pci_alias.sources.remote.deadline`).  What the body means is
 decided elsewhere (:mod:`nova_pci_alias.document`).

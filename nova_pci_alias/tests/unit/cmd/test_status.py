@@ -344,8 +344,10 @@ class TestFleetView(StatusTestCase):
         return self.checks(text)._check_fleet_view()
 
     def reported(self, revision=None):
-        """The database holds READY since 2020; compute-1 reported holding
-        ``revision`` (by default the current one)."""
+        """Hold READY since 2020, and a report of compute-1.
+
+        compute-1 holds ``revision``, by default the current one.
+        """
         self.synced(READY)
         if revision is None:
             revision = queries.get_revision()
