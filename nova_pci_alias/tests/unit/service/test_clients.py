@@ -25,7 +25,13 @@ import time
 import fixtures
 
 from nova_pci_alias import client_report
+from nova_pci_alias import document
+from nova_pci_alias import registry
+from nova_pci_alias.service import clients
+from nova_pci_alias.sources.database import queries
+from nova_pci_alias.tests.unit import fakes
 from nova_pci_alias.tests.unit.service import base
+from nova_pci_alias.tests.unit.sources.database import base as db_base
 
 #: Seconds to wait for a row to be written.
 ROW_WAIT = 10
@@ -175,3 +181,52 @@ class TestWithoutDatabase(base.APITestCase):
     def test_header_is_ignored(self):
         self.assertEqual(200, self.send(token=self.service,
                                         headers=header()).status)
+
+
+class RevisionMapTestCase(db_base.DatabaseTestCase):
+    """:class:`~nova_pci_alias.service.clients.RevisionMap` on a backend.
+
+    The ETags are those the service publishes: of the document of the
+    table a registry of the ``database`` source serves.
+    """
+
+    ENTRIES = [
+        fakes.entry('gpu'),
+        fakes.entry('nic', '154c', vendor_id='8086', device_type='type-VF',
+                    numa_policy='preferred'),
+        fakes.entry('fpga', '0b30', vendor_id='1172',
+                    resource_class='CUSTOM_FPGA', traits='BLUE,BIG'),
+    ]
+
+    def setUp(self):
+        super().setUp()
+        self.conf_fixture.config(group='pci_alias', sources=['database'],
+                                 refresh_interval=0)
+        queries.import_entries(self.ENTRIES, 'the test')
+        self.revisions = clients.RevisionMap(queries)
+
+    def served_etag(self):
+        reg = registry.AliasRegistry.from_config(self.conf, reporting=False)
+        return document.etag_of(document.encode_document(
+            reg.get_table().entries))
+
+    def test_served_etag_is_the_current_revision(self):
+        self.assertEqual(queries.get_revision(),
+                         self.revisions.revision_of(self.served_etag()))
+
+    def test_older_etag_is_its_revision(self):
+        etag, revision = self.served_etag(), queries.get_revision()
+        queries.delete_alias('nic')
+        self.revisions.revision_of(self.served_etag())
+        self.assertEqual(revision, self.revisions.revision_of(etag))
+
+    def test_etag_of_no_table_known_has_no_revision(self):
+        self.assertIsNone(self.revisions.revision_of('"%s"' % ('0' * 64)))
+
+
+class RevisionMapMySQL(RevisionMapTestCase):
+    FIXTURE = db_base.MySQLFixture
+
+
+class RevisionMapPostgreSQL(RevisionMapTestCase):
+    FIXTURE = db_base.PostgreSQLFixture
