@@ -195,8 +195,8 @@ class ClientRecorder:
         key = (report.host, report.service, report.pid)
         state = (report.etag, report.error)
         now = timeutils.utcnow()
+        self._after_fork()
         with self._lock:
-            self._after_fork()
             if not self._throttle.due(key, state, now):
                 return False
             try:
@@ -218,10 +218,12 @@ class ClientRecorder:
         """Start afresh in a process forked from the recorder's.
 
         The writing thread did not come along (uWSGI forks its workers
-        after loading the application).
+        after loading the application), and the lock may have been held at
+        the fork.
         """
         if os.getpid() != self._pid:
             self._pid = os.getpid()
+            self._lock = threading.Lock()
             self._worker = None
             self._queue = queue.Queue(maxsize=QUEUE_SIZE)
             self._throttle.forget()
