@@ -108,6 +108,24 @@ config_driver_opts = [
              'here: it reads [pci] alias, the option the driver answers. '
              'When [pci_alias] sources is not set, this package\'s tools '
              'read these sources too, so that they see what Nova sees.'),
+    cfg.BoolOpt(
+        'live_refresh',
+        default=False,
+        help='Let a change of the alias table reach this Nova process '
+             'without a restart. A background thread (a green thread under '
+             'eventlet) checks the sources every [pci_alias] '
+             'refresh_interval seconds, and at once when the service '
+             'reloads its configuration (SIGHUP under the eventlet '
+             'backend); a new valid table replaces the one Nova parsed at '
+             'start-up, and an invalid one is logged and never used. The '
+             'costs: each process reads its sources every interval (a '
+             'change token query, or a conditional GET), and a process '
+             'forgets at most a few seconds after the operator which '
+             'aliases a flavor may name, so nova-api and nova-compute may '
+             'briefly disagree. Off: Nova keeps the table it read at '
+             'start-up until it restarts. Where the running Nova or '
+             'oslo.config lacks what this needs, one warning is logged at '
+             'start-up and the option has no effect.'),
 ]
 
 _DRIVER_GROUP = optgroups.OptionGroup(

@@ -62,6 +62,7 @@ from oslo_log import log as logging
 
 from nova_pci_alias import document
 from nova_pci_alias import exception
+from nova_pci_alias import live_refresh
 from nova_pci_alias import nova_compat
 from nova_pci_alias import opts
 from nova_pci_alias import outage
@@ -71,6 +72,10 @@ LOG = logging.getLogger(__name__)
 
 #: The option this driver answers, as ``(group, name)``.
 ALIAS_OPTION = ('pci', 'alias')
+
+#: How the location of the values this driver answers begins
+#: (:meth:`oslo_config.cfg.ConfigOpts.get_location`).
+LOCATION_PREFIX = 'nova_pci_alias sources'
 
 
 def list_opts():
@@ -91,6 +96,10 @@ class AliasConfigurationSource(oslo_sources.ConfigurationSource):
         self._conf = conf
         self._group_name = group_name
         self._registry = None
+        # (table, option values) that Nova is given: the first table loaded,
+        # and with live refresh each new valid table after it.
+        self._serving = None
+        self._live = None
         self._lock = threading.Lock()
         self._busy = threading.local()
         self._supplying = outage.Outage(
@@ -121,16 +130,31 @@ class AliasConfigurationSource(oslo_sources.ConfigurationSource):
             # 10.7): the contract of ConfigurationSource.get names this one.
             return oslo_sources._NoValue, None
         try:
-            table = self._guarded_table()
+            table, values = self._guarded_table()
         except exception.NovaPciAliasException as exc:
             raise nova_compat.as_nova_error(exc) from exc.__cause__
-        values = [document.option_value(entry)
-                  for entry in table.entries]
-        location = cfg.LocationInfo(
+        return list(values), self._location()
+
+    def _location(self):
+        return cfg.LocationInfo(
             cfg.Locations.user,
-            'nova_pci_alias sources %s ([%s])' % (
-                ', '.join(self._registry.source_names), self._group_name))
-        return values, location
+            '%s %s ([%s])' % (LOCATION_PREFIX,
+                              ', '.join(self._registry.source_names),
+                              self._group_name))
+
+    def answers(self, location):
+        """Whether a :class:`~oslo_config.cfg.LocationInfo` is ours."""
+        return (location.location is cfg.Locations.user
+                and location.detail == self._location().detail)
+
+    @property
+    def live_refresh(self):
+        """This source's live refresh, or None.
+
+        A :class:`~nova_pci_alias.live_refresh.LiveRefresh`; None when live
+        refresh is off, or not supported in this process.
+        """
+        return self._live
 
     def _guarded_table(self):
         """The table, refusing a source that asks for [pci] alias itself."""
@@ -156,19 +180,62 @@ class AliasConfigurationSource(oslo_sources.ConfigurationSource):
         if tried.error is not None:
             self._supplying.failed(tried.error, group=self._group_name)
             raise tried.error
-        table = tried.value
-        self._supplying.succeeded(group=self._group_name, count=len(table))
+        serving = tried.value
+        self._supplying.succeeded(group=self._group_name,
+                                  count=len(serving[0]))
+        return serving
+
+    def _load(self):
+        """Return what Nova is given: the table and its values.
+
+        That is the first table loaded, until live refresh hands over
+        another.  Without live refresh the sources are not read again once
+        a table has loaded: Nova parses ``[pci] alias`` once, and a value
+        that changed behind its back (after ``reload_config_files()``, say)
+        would only be seen by code that reads the option itself.
+        """
+        serving = self._serving
+        if serving is not None:
+            return serving
+        with self._lock:
+            if self._registry is None:
+                self._registry = self._build_registry()
+            if self._serving is None:
+                self.serve(self._registry.get_table())
+                self._start_live_refresh()
+            return self._serving
+
+    def serve(self, table):
+        """Answer ``table`` for ``[pci] alias`` from now on.
+
+        :returns: the ``[pci] alias`` values of ``table``.
+        """
+        values = [document.option_value(entry) for entry in table.entries]
+        self._serving = (table, values)
         if not table:
             LOG.warning('The nova_pci_alias sources %(sources)s hold no PCI '
                         'alias: Nova gets an empty [pci] alias list.',
                         {'sources': ', '.join(self._registry.source_names)})
-        return table
+        return list(values)
 
-    def _load(self):
-        with self._lock:
-            if self._registry is None:
-                self._registry = self._build_registry()
-        return self._registry.get_table()
+    def served_table(self):
+        """The table answered now, or None before one has loaded."""
+        serving = self._serving
+        return None if serving is None else serving[0]
+
+    def _start_live_refresh(self):
+        if not self._conf[self._group_name].live_refresh:
+            return
+        reason = live_refresh.unsupported_reason(self._conf)
+        if reason is not None:
+            LOG.warning('[%(group)s] live_refresh is set, but %(reason)s: '
+                        'it is off in this process, and a change of PCI '
+                        'aliases reaches Nova at its next restart.',
+                        {'group': self._group_name, 'reason': reason})
+            return
+        self._live = live_refresh.LiveRefresh(self._conf, self._registry,
+                                              self)
+        self._live.start()
 
     def _build_registry(self):
         return registry.AliasRegistry.from_config(self._conf,

@@ -40,10 +40,11 @@ after the ``except`` block has ended::
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import typing
 import weakref
+
+from nova_pci_alias import forks
 
 #: What :func:`attempt` catches: an exception class or a tuple of them.
 Errors = typing.Union[type[BaseException], tuple[type[BaseException], ...]]
@@ -163,11 +164,9 @@ class Outage:
         return ended
 
 
+@forks.in_child_after_fork
 def _after_fork_in_child() -> None:
     # A thread of the parent that held a lock at the fork does not exist in
     # the child, and would hold it for ever: give each outage a new one.
     for one in list(_OUTAGES):
         one._lock = threading.Lock()
-
-
-os.register_at_fork(after_in_child=_after_fork_in_child)

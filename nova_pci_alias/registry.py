@@ -44,7 +44,6 @@ import collections
 from collections.abc import Iterable
 import copy
 import importlib.metadata
-import os
 import threading
 import time
 import typing
@@ -56,6 +55,7 @@ import stevedore
 
 from nova_pci_alias import alias
 from nova_pci_alias import exception
+from nova_pci_alias import forks
 from nova_pci_alias import opts
 from nova_pci_alias import outage
 from nova_pci_alias import sources
@@ -453,6 +453,24 @@ class AliasRegistry:
         with self._lock:
             return self._checked(self._reload, force=force)
 
+    def check(self) -> alias.AliasTable:
+        """Check the sources now, in the calling thread, as a background check.
+
+        For a caller that runs its own schedule of checks (the oslo.config
+        driver's live refresh): as :meth:`refresh`, but a failure is not
+        raised: the last good table is kept and the failure logged once
+        per outage, as a background check does.  Before a first table has
+        loaded this is the first load, whose error is raised.
+
+        :returns: the table served after the check.
+        """
+        if self._loaded is None:
+            return self._first_table()
+        with self._lock:
+            self._check_keeping_last_good()
+        self._report()
+        return self._loaded.table
+
     def wait_for_check(self, timeout: float | None = None) -> bool:
         """Wait until no background check runs.
 
@@ -680,15 +698,13 @@ def _copy_of(failure):
     return again
 
 
+@forks.in_child_after_fork
 def _after_fork_in_child():
     # The check thread of the parent does not exist here, and a lock it held
     # at the fork would stay held for ever: start afresh.  The loaded table
     # is kept; a check that was running in the parent is due at once.
     for reg in list(_REGISTRIES):
         reg._reset_threads()
-
-
-os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 _REGISTRY = None

@@ -404,7 +404,7 @@ class TestDriverPlugin(base.base.BaseTestCase):
         manager = stevedore.ExtensionManager('oslo.config.driver')
         self.assertIn('nova_pci_alias', manager.names())
 
-    def test_discovery_lists_the_sources_option(self):
+    def test_discovery_lists_the_driver_options(self):
         driver = oslo_driver.AliasSourceDriver()
-        self.assertEqual(['sources'], [
+        self.assertEqual(['sources', 'live_refresh'], [
             opt.name for opt in driver.list_options_for_discovery()])
