@@ -26,7 +26,10 @@ whether the table loads as Nova would load it now, under the current
 one-spec rule, and Nova's message names the aliases).  "PCI in Placement
 readiness" looks at a table that loads and names what stands in the way
 of PCI in Placement; when the table does not load, it says so and leaves
-the failure to the other check.
+the failure to the other check.  "Fleet view" names the processes that
+have held an older table than the database's for longer than twice
+``[pci_alias] refresh_interval`` (:mod:`~nova_pci_alias.sources.database.
+fleet_view`); it has nothing to say without a ``database`` source.
 """
 
 import contextlib
@@ -41,6 +44,8 @@ from nova_pci_alias import exception
 from nova_pci_alias import opts
 from nova_pci_alias import registry
 from nova_pci_alias.sources import config as config_source
+from nova_pci_alias.sources.database import fleet_view
+from nova_pci_alias.sources.database import history
 from nova_pci_alias.sources.database import models
 from nova_pci_alias.sources.database import queries
 from nova_pci_alias.sources.remote import cache
@@ -88,6 +93,17 @@ def _alias_lines(path):
             'pci_alias' if section == 'DEFAULT' else None)
         count += len(values.get(key, ())) if key else 0
     return count
+
+
+def _process(judged):
+    """One process of the fleet view that is behind, for a check's text."""
+    row = judged.consumer
+    held = ('revision %d' % row['revision'] if row['revision'] is not None
+            else 'no known revision')
+    since = ('since %s' % history.isotime(judged.behind_since)
+             if judged.behind_since is not None else 'since when unknown')
+    return '%s %s pid %d (%s, behind %s)' % (
+        row['host'], row['service'], row['pid'], held, since)
 
 
 class AliasUpgradeChecks(upgradecheck.UpgradeCommands):
@@ -337,10 +353,39 @@ class AliasUpgradeChecks(upgradecheck.UpgradeCommands):
                       'seconds ago, less than %d.' % (path, compared, age,
                                                       stale_after))
 
+    def _check_fleet_view(self):
+        """No process of the fleet view is behind for too long."""
+        names, error = self._source_names()
+        if error is not None or DATABASE_SOURCE not in names:
+            return Result(Code.SUCCESS, 'No database source: skipped (the '
+                          'fleet view is kept in the alias database).')
+        try:
+            queries.configure(self.conf)
+            view = fleet_view.read(self.conf)
+        except exception.NovaPciAliasException:
+            return Result(Code.SUCCESS, 'Not assessed: the alias database '
+                          'cannot be read (see "Alias database schema").')
+        overdue = fleet_view.overdue(view)
+        if not overdue:
+            return Result(Code.SUCCESS, '%d processes in the fleet view; '
+                          'none has been behind revision %d of the alias '
+                          'table for longer than %d seconds.' % (
+                              len(view.judged), view.current,
+                              view.behind_after))
+        return Result(Code.WARNING, '%d of %d processes have been behind '
+                      'revision %d of the alias table for longer than %d '
+                      'seconds: %s. They serve an older table: look at '
+                      'their logs (and last error), or restart them; '
+                      '"nova-pci-alias-manage status" lists them all.' % (
+                          len(overdue), len(view.judged), view.current,
+                          view.behind_after,
+                          '; '.join(_process(one) for one in overdue)))
+
     _upgrade_checks = (
         ('Alias database schema', _check_database_schema),
         ('Alias sources and table', _check_sources_and_table),
         ('[pci] alias beside the driver', _check_pci_alias_lines),
         ('PCI in Placement readiness', _check_placement_readiness),
         ('Remote cache file', _check_remote_cache_file),
+        ('Fleet view', _check_fleet_view),
     )

@@ -56,7 +56,6 @@ import sys
 
 from oslo_config import cfg
 from oslo_serialization import jsonutils
-from oslo_utils import timeutils
 
 from nova_pci_alias import alias
 from nova_pci_alias.cmd import common
@@ -64,9 +63,8 @@ from nova_pci_alias import document
 from nova_pci_alias import exception
 from nova_pci_alias import opts
 from nova_pci_alias.sources import config as config_source
-from nova_pci_alias.sources.database import fleet
+from nova_pci_alias.sources.database import fleet_view
 from nova_pci_alias.sources.database import history
-from nova_pci_alias.sources.database import options as db_options
 from nova_pci_alias.sources.database import queries
 from nova_pci_alias.sources.database import validation
 
@@ -256,7 +254,7 @@ def do_alias_restore(conf, out):
 
 
 #: The default of ``status --behind-after``, in refresh intervals.
-BEHIND_AFTER_INTERVALS = 2
+BEHIND_AFTER_INTERVALS = fleet_view.BEHIND_AFTER_INTERVALS
 
 _STATUS_COLUMNS = ('HOST', 'SERVICE', 'PID', 'REVISION', 'LOADED AT',
                    'CHECKED AT', 'REPORTED AT', 'STATE', 'LAST ERROR')
@@ -279,19 +277,8 @@ def _state(judged):
 
 
 def do_status(conf, out):
-    command = conf.category
-    group = conf[db_options.GROUP]
-    behind_after = command.behind_after
-    if behind_after is None:
-        behind_after = (BEHIND_AFTER_INTERVALS
-                        * conf.pci_alias.refresh_interval)
-    silent_after = (2 * group.report_interval if group.report_interval
-                    else None)
-    consumers = queries.get_consumers(group.consumer_expiry)
-    current = queries.get_revision()
-    judged = fleet.judge(consumers, current, queries.get_history(),
-                         now=timeutils.utcnow(), behind_after=behind_after,
-                         silent_after=silent_after)
+    view = fleet_view.read(conf, behind_after=conf.category.behind_after)
+    judged, current, behind_after = view
     out.write('\t'.join(_STATUS_COLUMNS) + '\n')
     for one in judged:
         row = one.consumer

@@ -262,3 +262,17 @@ class Client:
         """``POST /v1/history/REVISION/restore``: ``{"revision": NEW}``."""
         return self._request('POST', '%s/history/%d/restore' % (V1, revision),
                              headers=if_match_header(if_match))
+
+    def get_consumers(self, behind_after=None):
+        """``GET /v1/consumers``: the fleet view, judged by the service.
+
+        :param behind_after: the seconds a process may be behind before
+            it counts as overdue; None for the service's default.
+        :returns: a :data:`Reply` of ``{"consumers": [...], "revision",
+            "behind_after", "behind", "overdue", "not_heard_from"}``.
+        """
+        path = V1 + '/consumers'
+        if behind_after is not None:
+            path += '?' + urllib.parse.urlencode(
+                {'behind_after': behind_after})
+        return self._request('GET', path)

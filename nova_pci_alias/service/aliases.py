@@ -17,7 +17,9 @@
     current table, with a strong ``ETag``, ``Cache-Control: max-age`` and
     ``304 Not Modified`` for a matching ``If-None-Match``; what the
     ``remote`` source of a compute node reads. ``503`` while no table can
-    be served.
+    be served. The client report header of a ``remote`` source
+    (:mod:`nova_pci_alias.client_report`) is recorded in the fleet view
+    (:mod:`nova_pci_alias.service.clients`).
 ``GET /v1/aliases/{name}``
     ``{"name": NAME, "entries": [ENTRY, ...]}``: the entries of one alias
     in the served table; ``404`` when it has none.
@@ -239,13 +241,19 @@ class AliasResources:
     :param authorizer: the service's
         :class:`~nova_pci_alias.service.policy.Authorizer`.
     :param max_body: the largest request body, in bytes.
+    :param clients: the service's
+        :class:`~nova_pci_alias.service.clients.ClientRecorder`, which
+        takes the client report of each authorised read of the document;
+        None records nothing.
     """
 
-    def __init__(self, document_resource, writer, authorizer, max_body):
+    def __init__(self, document_resource, writer, authorizer, max_body,
+                 clients=None):
         self._document = document_resource
         self._writer = writer
         self._authorizer = authorizer
         self._max_body = max_body
+        self._clients = clients
 
     def _authorize(self, req, rule):
         self._authorizer.authorize(_context(req), rule)
@@ -253,6 +261,8 @@ class AliasResources:
     def list(self, req):
         """``GET`` or ``HEAD /v1/aliases``."""
         self._authorize(req, rules.LIST)
+        if self._clients is not None:
+            self._clients.observe(req)
         return self._document(req)
 
     def show(self, req, name):

@@ -25,8 +25,10 @@ Without a token (:mod:`~nova_pci_alias.service.version`, oslo.middleware):
 Behind the authentication of ``[pci_alias_api] auth_strategy``
 (:mod:`~nova_pci_alias.service.auth`) and the policy rules
 (:mod:`~nova_pci_alias.service.policy`): the alias resources
-(:mod:`~nova_pci_alias.service.aliases`) and the history
-(:mod:`~nova_pci_alias.service.history`). Any path of neither is ``404``
+(:mod:`~nova_pci_alias.service.aliases`, which record the remote clients'
+reports: :mod:`~nova_pci_alias.service.clients`), the history
+(:mod:`~nova_pci_alias.service.history`) and the fleet view
+(:mod:`~nova_pci_alias.service.consumers`). Any path of neither is ``404``
 (after authentication), another method ``405`` with ``Allow``
 (:mod:`~nova_pci_alias.service.router`); errors are JSON in the API-SIG
 form of :mod:`nova_pci_alias.service.errors`, with the request id and
@@ -53,6 +55,8 @@ from nova_pci_alias import opts
 from nova_pci_alias import registry as registry_mod
 from nova_pci_alias.service import aliases
 from nova_pci_alias.service import auth
+from nova_pci_alias.service import clients
+from nova_pci_alias.service import consumers
 from nova_pci_alias.service import context
 from nova_pci_alias.service import health
 from nova_pci_alias.service import history
@@ -86,10 +90,14 @@ class HealthcheckBackendNotInstalled(exception.NovaPciAliasException):
 def _resource_routes(conf, registry, document_resource):
     authorizer = policy.Authorizer(policy.make_enforcer(conf))
     writer = writes.TableWriter(conf, registry)
+    recorder = clients.ClientRecorder(
+        conf, writer.queries if writer.writable else None)
     alias_resources = aliases.AliasResources(
         document_resource, writer, authorizer,
-        max_body=conf.pci_alias_api.max_request_body_size)
+        max_body=conf.pci_alias_api.max_request_body_size, clients=recorder)
     history_resources = history.HistoryResources(writer, authorizer)
+    consumer_resources = consumers.ConsumerResources(conf, writer,
+                                                     authorizer)
     return [
         router.Route(aliases.ALIASES_PATH, {'GET': alias_resources.list}),
         router.Route(aliases.ALIAS_PATH, {
@@ -103,6 +111,8 @@ def _resource_routes(conf, registry, document_resource):
         router.Route(history.RESTORE_PATH,
                      {'POST': history_resources.restore},
                      requirements=history.REQUIREMENTS),
+        router.Route(consumers.CONSUMERS_PATH,
+                     {'GET': consumer_resources.list}),
     ]
 
 

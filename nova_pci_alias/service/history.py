@@ -69,7 +69,11 @@ def _json_response(value, etag=None):
     return response
 
 
-def _query_integer(req, name, minimum):
+def query_integer(req, name, minimum):
+    """The integer query parameter ``name``, at least ``minimum``, or None.
+
+    :raises nova_pci_alias.service.errors.APIError: 400, it is not one.
+    """
     raw = req.GET.get(name)
     if raw is None:
         return None
@@ -103,8 +107,8 @@ class HistoryResources:
     def list(self, req):
         """``GET /v1/history``: the changes, newest first."""
         self._authorize(req, rules.LIST)
-        limit = _query_integer(req, 'limit', 1)
-        marker = _query_integer(req, 'marker', 0)
+        limit = query_integer(req, 'limit', 1)
+        marker = query_integer(req, 'marker', 0)
         changes = self._writer.read('get_history', limit=limit,
                                     marker=marker)
         return _json_response(

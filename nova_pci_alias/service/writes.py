@@ -124,6 +124,15 @@ class TableWriter:
         queries = self.queries
         return self._translated(getattr(queries, func), *args, **kwargs)
 
+    def read_with(self, func, *args, **kwargs):
+        """Run a function that reads the database, translating errors.
+
+        ``func(*args, **kwargs)`` reads through ``queries`` (the fleet
+        view); its errors become the API's as those of :meth:`read`.
+        """
+        self.check_writable()
+        return self._translated(func, *args, **kwargs)
+
     def write(self, req, func, *args, conditional=True, **kwargs):
         """Run one write of ``queries`` for ``req``; refresh the registry.
 

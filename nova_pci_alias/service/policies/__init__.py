@@ -21,13 +21,15 @@ the documentation.
 * :mod:`~nova_pci_alias.service.policies.base` -- the personas (reader,
   admin) every other rule is written with;
 * :mod:`~nova_pci_alias.service.policies.aliases` -- ``/v1/aliases``;
-* :mod:`~nova_pci_alias.service.policies.history` -- ``/v1/history``.
+* :mod:`~nova_pci_alias.service.policies.history` -- ``/v1/history``;
+* :mod:`~nova_pci_alias.service.policies.consumers` -- ``/v1/consumers``.
 """
 
 import itertools
 
 from nova_pci_alias.service.policies import aliases
 from nova_pci_alias.service.policies import base
+from nova_pci_alias.service.policies import consumers
 from nova_pci_alias.service.policies import history
 
 
@@ -37,4 +39,5 @@ def list_rules():
     :returns: a list of :class:`oslo_policy.policy.RuleDefault`.
     """
     return list(itertools.chain(base.list_rules(), aliases.list_rules(),
-                                history.list_rules()))
+                                history.list_rules(),
+                                consumers.list_rules()))

@@ -31,48 +31,99 @@ raises nothing, is logged once per outage (a WARNING, and an INFO line
 when reports work again), and is tried again at the next check.
 """
 
+import collections
 import datetime
 import functools
 import os
 import socket
-import sys
 import threading
 
 from oslo_log import log as logging
 from oslo_utils import timeutils
 
+from nova_pci_alias import client_report
 from nova_pci_alias import outage
-from nova_pci_alias.sources.database import models
 from nova_pci_alias.sources.database import options
 from nova_pci_alias.sources.database import queries
 
 LOG = logging.getLogger(__name__)
 
 #: The program name reported when ``sys.argv`` does not give one.
-UNKNOWN_SERVICE = 'python'
+UNKNOWN_SERVICE = client_report.UNKNOWN_SERVICE
+
+#: The name of the running program, as ``nova-compute``: what a remote
+#: client reports too.
+service_name = client_report.service_name
+
+#: An error's text cut to fit ``last_error``; None stays None.
+short_error = client_report.short_error
 
 
-def service_name():
-    """The name of the running program, as ``nova-compute``."""
-    argv = getattr(sys, 'argv', None) or ['']
-    name = os.path.basename(argv[0] or '')
-    return (name or UNKNOWN_SERVICE)[:models.SERVICE_NAME_LENGTH]
-
-
-def short_error(text):
-    """An error's text cut to fit ``last_error``; None stays None."""
-    if text is None:
-        return None
-    limit = models.CONSUMER_ERROR_LENGTH
-    return text if len(text) <= limit else text[:limit - 3] + '...'
-
-
-def _utc(seconds):
+def utc(seconds):
     """Seconds since the epoch as a naive UTC datetime; None stays None."""
     if seconds is None:
         return None
     return datetime.datetime.fromtimestamp(
         seconds, datetime.timezone.utc).replace(tzinfo=None)
+
+
+class Throttle:
+    """When a row of the fleet view is due, for one or many processes.
+
+    The one rule of the fleet view's writes: a row is due at once when
+    what it says changes (the ``state`` compared: the revision or ETag
+    held, the last error), and otherwise once ``[pci_alias_database]
+    report_interval`` has passed since it was last written.  The
+    database's :class:`Reporter` keeps one key (its process); the alias
+    service keeps one per remote client, at most ``size`` of them (the
+    oldest written is forgotten first: it is then due again).
+
+    Not thread-safe: callers serialise their calls.
+
+    :param conf: the :class:`oslo_config.cfg.ConfigOpts` holding the
+        ``[pci_alias_database]`` options.
+    :param size: the most keys remembered.
+    """
+
+    def __init__(self, conf, size=1):
+        self.conf = conf
+        self._size = size
+        # key -> (state, when written); oldest written first.
+        self._written = collections.OrderedDict()
+
+    @property
+    def enabled(self):
+        """False when ``report_interval`` is 0: no row is ever due."""
+        return bool(self.conf[options.GROUP].report_interval)
+
+    def due(self, key, state, now):
+        """Whether the row of ``key`` should be written now.
+
+        :param key: what the row is of (a process).
+        :param state: what the row would say that matters (hashable).
+        :param now: the time, as :func:`oslo_utils.timeutils.utcnow`.
+        """
+        if not self.enabled:
+            return False
+        written = self._written.get(key)
+        if written is None or written[0] != state:
+            return True
+        interval = self.conf[options.GROUP].report_interval
+        return now - written[1] >= datetime.timedelta(seconds=interval)
+
+    def written(self, key, state, now):
+        """Remember that the row of ``key`` says ``state`` since ``now``."""
+        self._written.pop(key, None)
+        self._written[key] = (state, now)
+        while len(self._written) > self._size:
+            self._written.popitem(last=False)
+
+    def forget(self, key=None):
+        """Make the row of ``key`` (of every key by default) due again."""
+        if key is None:
+            self._written.clear()
+        else:
+            self._written.pop(key, None)
 
 
 class Reporter:
@@ -85,8 +136,7 @@ class Reporter:
     def __init__(self, conf):
         self.conf = conf
         self._pid = None
-        self._written = None        # (revision, error) written last
-        self._written_at = None     # when (timeutils.utcnow())
+        self._throttle = Throttle(conf)
         self._lock = threading.Lock()
         self._failing = outage.Outage(
             LOG, 'Reporting the PCI alias table this process holds to the '
@@ -94,13 +144,6 @@ class Reporter:
             'report is tried again at the next check: %(error)s',
             recovery='Reporting the PCI alias table this process holds to '
             'the alias database works again.', level=logging.WARNING)
-
-    def _due(self, state, now):
-        if self._written_at is None or state != self._written:
-            return True
-        interval = self.conf[options.GROUP].report_interval
-        return now - self._written_at >= datetime.timedelta(
-            seconds=interval)
 
     def report(self, status, revision):
         """Write this process's row if it is due; never raise.
@@ -112,13 +155,13 @@ class Reporter:
         :returns: True when the row was written.
         """
         group = self.conf[options.GROUP]
-        if not group.report_interval:
+        if not self._throttle.enabled:
             return False
         if os.getpid() != self._pid:
             # A new process (or a child forked from the last one, whose
             # lock may have been held at the fork): it has no row yet.
-            self._pid, self._written, self._written_at = (
-                os.getpid(), None, None)
+            self._pid = os.getpid()
+            self._throttle.forget()
             self._lock = threading.Lock()
         # One report at a time, and no caller waits for another: a report
         # skipped here is written after the next check, which finds the
@@ -134,16 +177,16 @@ class Reporter:
         error = short_error(status.last_error)
         state = (revision, error)
         now = timeutils.utcnow()
-        if not self._due(state, now):
+        if not self._throttle.due(self._pid, state, now):
             return False
         tried = outage.attempt(functools.partial(
             queries.report_consumer, socket.gethostname(), service_name(),
-            self._pid, revision=revision, loaded_at=_utc(status.loaded_at),
-            checked_at=_utc(status.last_check_at), last_error=error,
+            self._pid, revision=revision, loaded_at=utc(status.loaded_at),
+            checked_at=utc(status.last_check_at), last_error=error,
             expiry=group.consumer_expiry))
         if tried.error is not None:
             self._failing.failed(tried.error)
             return False
         self._failing.succeeded()
-        self._written, self._written_at = state, now
+        self._throttle.written(self._pid, state, now)
         return True

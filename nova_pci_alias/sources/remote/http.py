@@ -16,8 +16,9 @@ This module does the I/O of the ``remote`` source and nothing else: it
 builds a keystoneauth1 :class:`~keystoneauth1.session.Session` (TLS,
 timeout, optional Keystone authentication) and
 :class:`~keystoneauth1.adapter.Adapter` (service catalog discovery, retries)
-from ``[pci_alias_remote]``, sends one conditional ``GET``, and reads the
-body without ever holding more than the payload limit, all within one
+from ``[pci_alias_remote]``, sends one conditional ``GET`` (with the
+process's client report, :mod:`nova_pci_alias.client_report`), and reads
+the body without ever holding more than the payload limit, all within one
 overall deadline of ``timeout`` seconds
 (:mod:`~nova_pci_alias.sources.remote.deadline`).  What the body means is
 decided elsewhere (:mod:`nova_pci_alias.document`).
@@ -35,6 +36,7 @@ from keystoneauth1 import exceptions as ks_exceptions
 from keystoneauth1 import loading as ks_loading
 from oslo_log import log as logging
 
+from nova_pci_alias import client_report
 from nova_pci_alias.sources.remote import deadline
 from nova_pci_alias.sources.remote import options
 
@@ -187,7 +189,7 @@ class DocumentClient:
                            'the service catalog: %s'
                            % (self.adapter.service_type, exc))
 
-    def get(self, url, etag=None, last_modified=None):
+    def get(self, url, etag=None, last_modified=None, report=None):
         """GET the document, conditionally when validators are given.
 
         :param url: the absolute URL (from :meth:`document_url`).
@@ -195,6 +197,9 @@ class DocumentClient:
             ``If-None-Match``.
         :param last_modified: the ``Last-Modified`` of the document held,
             sent as ``If-Modified-Since`` when there is no ETag.
+        :param report: the value of the
+            :data:`~nova_pci_alias.client_report.HEADER` request header
+            (:func:`nova_pci_alias.client_report.encode`), or None.
         :returns: a :class:`Fetched`.
         :raises FetchFailed: no complete answer within ``timeout`` seconds
             (from connecting to the body's last byte), an HTTP status other
@@ -205,6 +210,8 @@ class DocumentClient:
             headers['If-None-Match'] = etag
         elif last_modified:
             headers['If-Modified-Since'] = last_modified
+        if report:
+            headers[client_report.HEADER] = report
         with self._bounded():
             return self._get(url, headers)
 

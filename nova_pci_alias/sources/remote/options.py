@@ -86,6 +86,17 @@ remote_opts = [
         help='Fetch a plain http:// URL without logging a warning. Aliases '
              'fetched over plain HTTP can be read and changed in transit; '
              'prefer https.'),
+    cfg.BoolOpt(
+        'report_to_server',
+        default=True,
+        help='Tell the server, with each request for the document, who '
+             'this process is and what it holds: a request header '
+             'OpenStack-PCI-Alias-Client with the host name, program name, '
+             'process id, the ETag of the document held, when it was '
+             'loaded and last checked, and the last error (cut short). The '
+             'alias service lists it in its fleet view (GET /v1/consumers, '
+             '"nova-pci-alias-manage status"); any other server ignores '
+             'the header.'),
 ]
 
 _GROUP = optgroups.OptionGroup(

@@ -39,14 +39,23 @@ download fails, the last good document kept in ``cache_file`` is served,
 with a warning.  The cache file is written when the registry says a new
 document's entries loaded (:meth:`RemoteSource.entries_accepted`), so it
 never holds a document that failed validation.
+
+Each request tells the server who this process is and what it holds (the
+:data:`~nova_pci_alias.client_report.HEADER` header, from what the registry
+last said to :meth:`RemoteSource.report`), so that the alias service can
+list the compute nodes in its fleet view; ``report_to_server = false``
+turns that off.
 """
 
 import collections
+import os
+import socket
 
 from oslo_log import log as logging
 from oslo_utils import timeutils
 import webob.cachecontrol
 
+from nova_pci_alias import client_report
 from nova_pci_alias import document
 from nova_pci_alias import exception
 from nova_pci_alias import outage
@@ -97,6 +106,10 @@ class RemoteSource(sources.AliasSource):
         self._fresh_until = 0.0
         self._url = None
         self._warned_plain_http = False
+        # What the registry last reported: (token, loaded at, last checked,
+        # last error), sent to the server with the next request; None
+        # until the registry first reports.
+        self._reported = None
         # From a first download that failed, and the cache file served
         # instead, to the next document fetched.
         self._on_cache_file = outage.Outage(
@@ -171,7 +184,8 @@ class RemoteSource(sources.AliasSource):
             with self._client.deadline():
                 url = self._url = self._client.document_url()
                 self._warn_if_plain_http(url)
-                fetched = self._client.get(url, **validators)
+                fetched = self._client.get(url, report=self._report_value(),
+                                           **validators)
         except http.FetchFailed as exc:
             raise exception.AliasSourceError(
                 source=NAME, reason='%s: %s' % (self.location(), exc))
@@ -193,6 +207,30 @@ class RemoteSource(sources.AliasSource):
         return _Held(token, entries, fetched.headers.get('ETag'),
                      fetched.headers.get('Last-Modified'), location, False,
                      fetched.body)
+
+    def report(self, status, token):
+        """Keep how the registry's last check went, to tell the server.
+
+        Sent with the next request for the document (when
+        ``[pci_alias_remote] report_to_server`` is on), in the
+        :data:`~nova_pci_alias.client_report.HEADER` header: the ETag of
+        the document held (``token``), when the table was loaded and last
+        checked, and the last error.  No request is made here.  Nothing
+        is sent before the registry's first report: a command that reads
+        the document once (and reports nothing) leaves no row in the fleet
+        view.
+        """
+        self._reported = (token, status.loaded_at, status.last_check_at,
+                          status.last_error)
+
+    def _report_value(self):
+        """The client report header's value, or None when not sent."""
+        if self._reported is None or not self._options.report_to_server:
+            return None
+        token, loaded_at, checked_at, error = self._reported
+        return client_report.encode(
+            socket.gethostname(), client_report.service_name(),
+            os.getpid(), token, loaded_at, checked_at, error)
 
     def _lifetime(self, headers):
         """Seconds to use a response before asking again."""

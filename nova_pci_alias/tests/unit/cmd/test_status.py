@@ -337,6 +337,47 @@ class TestRemoteCacheFile(StatusTestCase):
                          (result.code, 'HTTP 500' in result.details))
 
 
+class TestFleetView(StatusTestCase):
+    """The processes of the fleet view that are behind for too long."""
+
+    def result(self, text=DRIVER):
+        return self.checks(text)._check_fleet_view()
+
+    def reported(self, revision=None):
+        """Hold READY since 2020, and a report of compute-1.
+
+        compute-1 holds ``revision``, by default the current one.
+        """
+        self.synced(READY)
+        if revision is None:
+            revision = queries.get_revision()
+        engine = sqlalchemy.create_engine('sqlite:///%s' % self.db)
+        self.addCleanup(engine.dispose)
+        with engine.begin() as connection:
+            connection.execute(sqlalchemy.text(
+                "UPDATE pci_alias_history SET created_at = "
+                "'2020-01-01 00:00:00'"))
+        queries.report_consumer(
+            'compute-1', 'nova-compute', 4242, revision=revision,
+            loaded_at=None, checked_at=None, last_error=None, expiry=86400)
+
+    def test_no_database_source_is_skipped(self):
+        result = self.result(_alias_lines(READY))
+        self.assertEqual((Code.SUCCESS, True), (
+            result.code, 'No database source: skipped' in result.details))
+
+    def test_every_process_current(self):
+        self.reported()
+        self.assertEqual(Code.SUCCESS, self.result().code)
+
+    def test_process_behind_for_too_long_is_named(self):
+        self.reported(0)
+        result = self.result()
+        self.assertEqual((Code.WARNING, True), (
+            result.code, 'compute-1 nova-compute pid 4242 (revision 0, '
+            'behind since 2020-01-01T00:00:00Z)' in result.details))
+
+
 class TestScript(StatusTestCase):
     """The installed script, in a process of its own."""
 
@@ -365,7 +406,7 @@ class TestScript(StatusTestCase):
     def test_json(self):
         result = self.run_check(_alias_lines(fakes.entry('nic')), '--json')
         self.assertEqual(
-            [0, 0, 0, 1, 0],
+            [0, 0, 0, 1, 0, 0],
             [check['result'] for check in json.loads(result.stdout)[
                 'checks']])
 

@@ -24,9 +24,10 @@ class TestPlugin(base.CommandTestCase):
         listed = self.json_of('command', 'list', '--group', 'pci_alias')
         self.assertEqual(
             [{'Command Group': 'openstack.pci_alias.v1',
-              'Commands': ['pci alias delete', 'pci alias history',
-                           'pci alias list', 'pci alias restore',
-                           'pci alias set', 'pci alias show']}], listed)
+              'Commands': ['pci alias consumers', 'pci alias delete',
+                           'pci alias history', 'pci alias list',
+                           'pci alias restore', 'pci alias set',
+                           'pci alias show']}], listed)
 
     def test_api_version_option_is_offered(self):
         result = self.openstack('--help')

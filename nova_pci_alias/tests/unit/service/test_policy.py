@@ -26,13 +26,13 @@ from nova_pci_alias.tests.unit.service import base
 RULES = ['pci_alias:aliases:list', 'pci_alias:aliases:show',
          'pci_alias:aliases:update', 'pci_alias:aliases:delete',
          'pci_alias:history:list', 'pci_alias:history:show',
-         'pci_alias:history:restore']
+         'pci_alias:history:restore', 'pci_alias:consumers:list']
 
 READS = [('GET', '/v1/aliases'), ('HEAD', '/v1/aliases'),
          ('GET', '/v1/aliases/gpu')]
 ADMIN_ONLY = [('PUT', '/v1/aliases/gpu'), ('DELETE', '/v1/aliases/gpu'),
               ('GET', '/v1/history'), ('GET', '/v1/history/1'),
-              ('POST', '/v1/history/1/restore')]
+              ('POST', '/v1/history/1/restore'), ('GET', '/v1/consumers')]
 
 
 class TestDefaults(base.APITestCase):
@@ -55,15 +55,15 @@ class TestDefaults(base.APITestCase):
         self.assertEqual([403] * 3, self.statuses(READS, self.member))
 
     def test_reader_is_forbidden_writes_and_history(self):
-        self.assertEqual([403] * 5, self.statuses(ADMIN_ONLY, self.reader))
+        self.assertEqual([403] * 6, self.statuses(ADMIN_ONLY, self.reader))
 
     def test_service_user_is_forbidden_writes_and_history(self):
-        self.assertEqual([403] * 5, self.statuses(ADMIN_ONLY, self.service))
+        self.assertEqual([403] * 6, self.statuses(ADMIN_ONLY, self.service))
 
     def test_admin_passes_the_rules_of_writes_and_history(self):
         # Past the policy, a service without the database source refuses
         # writes (405) and has no history (404).
-        self.assertEqual([405, 405, 404, 404, 404],
+        self.assertEqual([405, 405, 404, 404, 404, 404],
                          self.statuses(ADMIN_ONLY, self.admin))
 
     def test_forbidden_is_an_api_sig_error(self):
@@ -112,11 +112,11 @@ class TestRules(test_base.BaseTestCase):
              if rule.name in ('reader', 'admin')})
 
     def test_reads_are_for_readers_the_rest_for_admins(self):
-        self.assertEqual(['rule:reader'] * 2 + ['rule:admin'] * 5,
+        self.assertEqual(['rule:reader'] * 2 + ['rule:admin'] * 6,
                          [rule.check_str for rule in self.documented()])
 
     def test_every_rule_is_project_scoped(self):
-        self.assertEqual([['project']] * 7,
+        self.assertEqual([['project']] * 8,
                          [rule.scope_types for rule in self.documented()])
 
     def test_every_rule_has_a_description(self):

@@ -16,11 +16,14 @@
 the last good document, outages.
 """
 
+import datetime
 import json
 import os
+import socket
 
 import fixtures
 
+from nova_pci_alias import client_report
 from nova_pci_alias import document
 from nova_pci_alias import exception
 from nova_pci_alias.sources import config
@@ -347,3 +350,66 @@ class TestWithConfigSource(remote_base.RemoteTestCase):
         reg.get_table()
         self.app.set_entries([entry('c')])
         self.assertEqual(['a', 'c'], list(fakes.table_after_check(reg)))
+
+
+class TestClientReport(remote_base.RemoteTestCase):
+    """The OpenStack-PCI-Alias-Client header of the requests."""
+
+    def sent_headers(self):
+        """The names of the headers of the last request, in lower case."""
+        return {name.lower(): value
+                for name, value in self.app.last_headers().items()}
+
+    def sent_report(self):
+        """The client report of the last request, decoded."""
+        return client_report.decode(
+            self.sent_headers()[client_report.HEADER.lower()])
+
+    def refreshed(self, **options):
+        """A registry that loaded, then checked again (a second GET)."""
+        reg = self.registry(**options)
+        reg.get_table()
+        reg.refresh(force=True)
+        return reg
+
+    def test_first_request_reports_nothing(self):
+        self.registry().get_table()
+        self.assertNotIn(client_report.HEADER.lower(), self.sent_headers())
+
+    def test_next_request_reports_the_etag_held(self):
+        self.refreshed()
+        self.assertEqual(document.etag_of(self.app.body),
+                         self.sent_report().etag)
+
+    def test_report_names_the_process(self):
+        self.refreshed()
+        report = self.sent_report()
+        self.assertEqual(
+            (socket.gethostname(), client_report.service_name(),
+             os.getpid()), (report.host, report.service, report.pid))
+
+    def test_report_says_when_the_table_loaded(self):
+        reg = self.refreshed()
+        loaded_at = datetime.datetime.fromtimestamp(
+            int(reg.status.loaded_at), datetime.timezone.utc)
+        self.assertEqual(loaded_at.replace(tzinfo=None),
+                         self.sent_report().loaded_at)
+
+    def test_report_carries_the_last_error(self):
+        reg = self.refreshed()
+        self.app.status = '500 Internal Server Error'
+        self.assertRaises(exception.AliasSourceError, reg.refresh)
+        self.app.status = None
+        reg.refresh()
+        self.assertIn('HTTP 500', self.sent_report().error)
+
+    def test_report_can_be_turned_off(self):
+        self.refreshed(report_to_server=False)
+        self.assertNotIn(client_report.HEADER.lower(), self.sent_headers())
+
+    def test_source_read_alone_reports_nothing(self):
+        # As the upgrade check reads it: no registry reports to it.
+        src = self.source()
+        src.change_token()
+        src.change_token()
+        self.assertNotIn(client_report.HEADER.lower(), self.sent_headers())
