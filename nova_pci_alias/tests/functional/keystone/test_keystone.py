@@ -25,6 +25,7 @@ are those of :class:`~keystone_server.KeystoneFixture`: ``admin``, a
 import functools
 import json
 import os
+import socket
 import time
 
 import fixtures
@@ -269,6 +270,22 @@ class TestComputeNode(KeystoneTestCase):
         conf = cfg.ConfigOpts()
         conf(args=[], default_config_files=[path])
         return registry.AliasRegistry.from_config(conf)
+
+    def test_fleet_view_lists_the_node_to_admins_only(self):
+        node = self.registry(self.keystone.nova)
+        node.get_table()
+        # The second request carries the node's report of the first.
+        node.refresh()
+        me = (socket.gethostname(), os.getpid())
+        deadline = time.monotonic() + TIMEOUT
+        listed = False
+        while not listed and time.monotonic() < deadline:
+            rows = self.request('GET', '/v1/consumers',
+                                self.keystone.admin).json()['consumers']
+            listed = me in [(row['host'], row['pid']) for row in rows]
+            time.sleep(0.1)
+        reader = self.request('GET', '/v1/consumers', self.keystone.reader)
+        self.assertEqual((True, 403), (listed, reader.status_code))
 
     def test_remote_source_sees_a_change_on_its_next_refresh(self):
         node = self.registry(self.keystone.nova)
