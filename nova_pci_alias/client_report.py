@@ -72,10 +72,32 @@ ClientReport = collections.namedtuple('ClientReport', [
     'host', 'service', 'pid', 'etag', 'loaded_at', 'checked_at', 'error'])
 
 
+#: The WSGI servers whose program name says nothing of the application.
+WSGI_SERVERS = frozenset(['uwsgi', 'gunicorn', 'httpd', 'apache2',
+                          'mod_wsgi-express'])
+
+#: The WSGI entry modules of the services that read aliases, and the name
+#: each service goes by: a process of a WSGI server that has imported one
+#: reports that name rather than the server's.
+WSGI_ENTRY_MODULES = (
+    ('nova.wsgi.osapi_compute', 'nova-api'),
+    ('nova.wsgi.metadata', 'nova-metadata-api'),
+    ('nova_pci_alias.wsgi.api', 'nova-pci-alias-api'),
+)
+
+
 def service_name():
-    """The name of the running program, as ``nova-compute``."""
+    """The name of the running service, as ``nova-compute``.
+
+    The program's name; under a WSGI server (uWSGI, gunicorn, Apache), the
+    name of the service whose WSGI entry module it loaded, as ``nova-api``
+    (:data:`WSGI_ENTRY_MODULES`).
+    """
     argv = getattr(sys, 'argv', None) or ['']
     name = os.path.basename(argv[0] or '')
+    if name in WSGI_SERVERS:
+        name = next((service for module, service in WSGI_ENTRY_MODULES
+                     if module in sys.modules), name)
     return (name or UNKNOWN_SERVICE)[:SERVICE_LENGTH]
 
 

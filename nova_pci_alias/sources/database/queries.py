@@ -930,8 +930,12 @@ def get_consumers(expiry):
     consumer = models.AliasConsumer
     columns = [getattr(consumer, field) for field in _CONSUMER_FIELDS]
     with context_manager.writer.connection.using(_Context()) as connection:
-        _check_schema(connection)
+        # The DELETE first: on SQLite a transaction that has read and then
+        # writes is refused at once while another writer (a process's
+        # report) holds the lock; one whose first statement writes waits
+        # for it (see _lock_for_writing).
         _delete_expired_consumers(connection, expiry)
+        _check_schema(connection)
         rows = connection.execute(sa.select(*columns).order_by(
             consumer.host, consumer.service, consumer.pid)).all()
     return [dict(zip(_CONSUMER_FIELDS, row)) for row in rows]

@@ -15,7 +15,10 @@
 
 import datetime
 import json
+import sys
+import types
 
+import fixtures
 from oslotest import base
 
 from nova_pci_alias import client_report
@@ -115,3 +118,28 @@ class TestRefused(base.BaseTestCase):
 
     def test_message_does_not_repeat_the_value(self):
         self.assertNotIn('SECRET', self.refused(raw(pid='SECRET')))
+
+
+class TestServiceName(base.BaseTestCase):
+
+    def run_as(self, argv0, *modules):
+        self.useFixture(fixtures.MonkeyPatch('sys.argv', [argv0]))
+        self.useFixture(fixtures.MonkeyPatch('sys.modules', dict(
+            sys.modules, **{name: types.ModuleType(name)
+                            for name in modules})))
+        return client_report.service_name()
+
+    def test_program_name_is_the_service(self):
+        self.assertEqual('nova-compute',
+                         self.run_as('/usr/bin/nova-compute'))
+
+    def test_nova_api_under_uwsgi_is_nova_api(self):
+        self.assertEqual('nova-api', self.run_as(
+            '/usr/bin/uwsgi', 'nova.wsgi.osapi_compute'))
+
+    def test_alias_service_under_gunicorn_is_named(self):
+        self.assertEqual('nova-pci-alias-api', self.run_as(
+            'gunicorn', 'nova_pci_alias.wsgi.api'))
+
+    def test_other_application_keeps_the_server_name(self):
+        self.assertEqual('uwsgi', self.run_as('uwsgi', 'myapp.wsgi'))

@@ -52,7 +52,8 @@ class TestListOpts(base.BaseTestCase):
 
     def test_sample_driver_group(self):
         self.assertEqual(
-            {('pci_alias_driver', 'driver'), ('pci_alias_driver', 'sources')},
+            {('pci_alias_driver', 'driver'), ('pci_alias_driver', 'sources'),
+             ('pci_alias_driver', 'live_refresh')},
             {(group, name) for group, name in self.options()
              if group == opts.SAMPLE_DRIVER_GROUP})
 

@@ -247,6 +247,16 @@ class TestStuckWriterSQLite(_StuckWriter, test_base.BaseTestCase):
         self.assertEqual(entry('b'), self.create())
 
 
+    def test_listing_the_fleet_waits_for_a_writer(self):
+        # The listing deletes the rows of silent processes: a write.
+        self.configure(self.url)
+        queries.sync_schema()
+        other = self.lock()
+        threading.Timer(0.5, other.rollback).start()
+        self.assertEqual([], outcome_of(
+            self, lambda: queries.get_consumers(86400)))
+
+
 class TestStuckWriterMySQL(_StuckWriter, base.DatabaseTestCase):
     """The revision row locked by a transaction of the test's own."""
 
