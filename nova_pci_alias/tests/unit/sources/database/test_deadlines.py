@@ -246,7 +246,6 @@ class TestStuckWriterSQLite(_StuckWriter, test_base.BaseTestCase):
         threading.Timer(0.5, other.rollback).start()
         self.assertEqual(entry('b'), self.create())
 
-
     def test_listing_the_fleet_waits_for_a_writer(self):
         # The listing deletes the rows of silent processes: a write.
         self.configure(self.url)
