@@ -18,17 +18,19 @@ locks (the registry, the outage logs, the driver's live refresh) give the
 child new ones with :func:`in_child_after_fork`.  Those handlers run through
 :func:`os.register_at_fork` when Python's ``os.fork()`` forks (oslo.service
 workers, gunicorn).  uWSGI forks its workers from C without running them
-(unless its ``py-call-osafterfork`` option is set); its post-fork hook calls
-:func:`run_child_handlers` instead (see
-:mod:`nova_pci_alias.live_refresh`).
+(unless its ``py-call-osafterfork`` option is set): a module that starts
+threads calls :func:`hook_uwsgi`, which sets uWSGI's ``post_fork_hook`` to
+run them (keeping any hook set before).
 """
 
 import os
+import sys
 import threading
 import typing
 
 _HANDLERS: list[typing.Callable[[], None]] = []
 _LOCK = threading.Lock()
+_UWSGI_HOOKED = False
 
 
 def in_child_after_fork(handler: typing.Callable[[], None]
@@ -47,3 +49,31 @@ def run_child_handlers() -> None:
     """Run every handler, for a server that forked without running them."""
     for handler in list(_HANDLERS):
         handler()
+
+
+def hook_uwsgi() -> None:
+    """Under uWSGI, run the handlers in the workers it forks; once.
+
+    Nothing is done outside uWSGI, or where uWSGI loads the application in
+    each worker (``lazy-apps``) or runs Python's fork handlers itself
+    (``py-call-osafterfork``).
+    """
+    global _UWSGI_HOOKED
+    uwsgi: typing.Any = sys.modules.get('uwsgi')
+    if uwsgi is None:
+        return
+    options = getattr(uwsgi, 'opt', {}) or {}
+    if options.get('lazy-apps') or options.get('py-call-osafterfork'):
+        return
+    with _LOCK:
+        if _UWSGI_HOOKED:
+            return
+        _UWSGI_HOOKED = True
+        before = getattr(uwsgi, 'post_fork_hook', None)
+
+        def post_fork():
+            run_child_handlers()
+            if before is not None:
+                before()
+
+        uwsgi.post_fork_hook = post_fork

@@ -63,9 +63,6 @@ MIN_INTERVAL = 1.0
 #: The live refreshes of this process, to start again after a fork.
 _RUNNING: weakref.WeakSet = weakref.WeakSet()
 
-_UWSGI_HOOKED = False
-_UWSGI_LOCK = threading.Lock()
-
 
 def active():
     """The live refreshes started in this process, in no order.
@@ -88,29 +85,6 @@ def unsupported_reason(conf):
         return ('uWSGI runs this application without Python threads; set '
                 '"enable-threads = true" in its configuration')
     return nova_caches.unsupported_reason(conf)
-
-
-def _hook_uwsgi_fork():
-    """Run this package's fork handlers in uWSGI's workers."""
-    global _UWSGI_HOOKED
-    uwsgi = _uwsgi()
-    if uwsgi is None:
-        return
-    options = getattr(uwsgi, 'opt', {}) or {}
-    if options.get('lazy-apps') or options.get('py-call-osafterfork'):
-        return          # loaded in each worker, or the handlers run anyway
-    with _UWSGI_LOCK:
-        if _UWSGI_HOOKED:
-            return
-        _UWSGI_HOOKED = True
-        before = getattr(uwsgi, 'post_fork_hook', None)
-
-        def post_fork():
-            forks.run_child_handlers()
-            if before is not None:
-                before()
-
-        uwsgi.post_fork_hook = post_fork
 
 
 class LiveRefresh:
@@ -166,7 +140,7 @@ class LiveRefresh:
         if not self._hooked:
             self._hooked = True
             self._conf.register_mutate_hook(self._on_mutate)
-            _hook_uwsgi_fork()
+            forks.hook_uwsgi()
         _RUNNING.add(self)
         thread = threading.Thread(target=self._run, daemon=True,
                                   name='nova-pci-alias-live-refresh')

@@ -56,9 +56,12 @@ registry_opts = [
              'runs in a background thread, one at a time: once the table '
              'has loaded, a lookup never waits for a source. A source is '
              'read again only when its change token differs; a source that '
-             'offers no token is read again at each check. 0 starts a check '
-             'on every lookup that finds none running. A failed check keeps '
-             'the last good table.'),
+             'offers no token is read again at each check. A check starts '
+             'on the first lookup after it is due; in the alias service, '
+             'and in a Nova service with the driver\'s live_refresh, on '
+             'schedule. 0 checks on every lookup that finds no check '
+             'running (at most once a second on schedule). A failed check '
+             'keeps the last good table.'),
     cfg.BoolOpt(
         'pci_in_placement',
         default=False,
@@ -122,9 +125,10 @@ config_driver_opts = [
              'change token query, or a conditional GET), and processes '
              'follow a change at different moments (within one interval on '
              'the database; on the alias service, within this interval plus '
-             'the service\'s own), so nova-api and nova-compute may briefly '
-             'disagree. Off: Nova keeps the table it read at '
-             'start-up until it restarts. Where the running Nova or '
+             'the service\'s own and the document\'s max-age), so nova-api '
+             'and nova-compute may briefly disagree. Off: Nova keeps the '
+             'table it read at start-up until it restarts. Where the '
+             'running Nova or '
              'oslo.config lacks what this needs, one warning is logged at '
              'start-up and the option has no effect.'),
 ]

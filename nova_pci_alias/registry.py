@@ -314,6 +314,8 @@ class AliasRegistry:
         # lookups that waited for it.
         self._first_failure = None
         self._status = _NEVER_CHECKED
+        self._keep_checking = False
+        self._ticker = None
         self._reset_threads()
         _REGISTRIES.add(self)
 
@@ -470,6 +472,31 @@ class AliasRegistry:
             self._check_keeping_last_good()
         self._report()
         return self._loaded.table
+
+    def keep_checking(self) -> None:
+        """Check the sources on schedule, whether or not lookups come.
+
+        For a process that serves the table to others (the alias service):
+        without it, a check starts at the first lookup after it is due, and
+        that lookup still gets the table it had, so a change reaches the
+        next reader up to two intervals late.  A daemon thread of this
+        process (started again in a forked child, uWSGI's workers
+        included) starts each background check as soon as it is due; the
+        checks themselves are the same.  The thread ends when the registry
+        is no longer used.  Call it once the first table has loaded.
+        """
+        self._keep_checking = True
+        forks.hook_uwsgi()
+        self._start_ticker()
+
+    def _start_ticker(self):
+        ticker = threading.Thread(target=_tick, args=(weakref.ref(self),),
+                                  daemon=True, name='nova-pci-alias-ticker')
+        self._ticker = ticker
+        ticker.start()
+
+    def _seconds_to_next_check(self):
+        return self._next_check - time.monotonic()
 
     def wait_for_check(self, timeout: float | None = None) -> bool:
         """Wait until no background check runs.
@@ -698,6 +725,25 @@ def _copy_of(failure):
     return again
 
 
+#: The longest and shortest sleep of a registry's ticker, in seconds.
+_TICK_MAX = 1.0
+_TICK_MIN = 0.05
+
+
+def _tick(registry_ref):
+    """Start each due check of a registry, until it is garbage."""
+    while True:
+        reg = registry_ref()
+        if reg is None or reg._ticker is not threading.current_thread():
+            return
+        wait = reg._seconds_to_next_check()
+        if wait <= 0 and reg._loaded is not None:
+            reg._start_check()
+            wait = _TICK_MAX    # at most one check a second, interval 0 too
+        del reg
+        time.sleep(min(_TICK_MAX, max(_TICK_MIN, wait)))
+
+
 @forks.in_child_after_fork
 def _after_fork_in_child():
     # The check thread of the parent does not exist here, and a lock it held
@@ -705,6 +751,8 @@ def _after_fork_in_child():
     # is kept; a check that was running in the parent is due at once.
     for reg in list(_REGISTRIES):
         reg._reset_threads()
+        if reg._keep_checking:
+            reg._start_ticker()
 
 
 _REGISTRY = None

@@ -103,7 +103,7 @@ def _register(conf):
 
 def _serve(conf, out, err):
     """Build the application, then serve it until SIGINT or SIGTERM."""
-    application = app_mod.build_app(conf)
+    application = app_mod.build_app(conf, keep_checking=True)
     wsgi.settle()
     host, port = conf.listen_host, conf.listen_port
     try:

@@ -123,7 +123,7 @@ def _mounted(application):
     return handler
 
 
-def build_app(conf, registry=None):
+def build_app(conf, registry=None, *, keep_checking=False):
     """Return the alias service as a WSGI application.
 
     The table is loaded before this returns, so that the first client does
@@ -140,6 +140,10 @@ def build_app(conf, registry=None):
         :meth:`AliasRegistry.from_config
         <nova_pci_alias.registry.AliasRegistry.from_config>` builds for
         ``[pci_alias]``, whose ``sources`` must then be set.
+    :param keep_checking: check the sources every ``[pci_alias]
+        refresh_interval`` whether or not requests come
+        (:meth:`~nova_pci_alias.registry.AliasRegistry.keep_checking`), as
+        a serving process does; the checks otherwise start on requests.
     :returns: the WSGI application, with its middleware.
     :raises nova_pci_alias.exception.AliasSourcesMisconfigured: no
         registry was given, and ``[pci_alias] sources`` is not set or
@@ -166,6 +170,8 @@ def build_app(conf, registry=None):
         registry, cache_max_age=conf.pci_alias_api.cache_max_age,
         retry_after=conf.pci_alias_api.retry_after)
     _preload(document_resource)
+    if keep_checking:
+        registry.keep_checking()
     protected = auth.pipeline(conf, router.Router(
         _resource_routes(conf, registry, document_resource)))
     public = router.Router([

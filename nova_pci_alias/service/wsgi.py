@@ -87,7 +87,7 @@ def init_application(config_files=None, conf=None):
          default_config_dirs=None if config_files is None else [])
     logging.setup(conf, PROG)
     try:
-        return app_mod.build_app(conf)
+        return app_mod.build_app(conf, keep_checking=True)
     except (cfg.Error, exception.NovaPciAliasException) as exc:
         failure = exc
     # Said in the service's own log, on one line (outside the except block,

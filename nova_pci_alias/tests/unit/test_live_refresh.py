@@ -341,7 +341,7 @@ class TestUWSGIFork(LiveRefreshTestCase):
         self.useFixture(fixtures.MonkeyPatch(
             'sys.modules', dict(sys.modules, uwsgi=self.uwsgi)))
         self.useFixture(fixtures.MonkeyPatch(
-            'nova_pci_alias.live_refresh._UWSGI_HOOKED', False))
+            'nova_pci_alias.forks._UWSGI_HOOKED', False))
 
     def test_post_fork_hook_keeps_the_hook_set_before(self):
         self.start()

@@ -26,6 +26,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+import time
 
 import fixtures
 from oslotest import base
@@ -216,6 +217,45 @@ class TestFork(BackgroundTestCase):
         report = json.loads(os.read(read_end, 65536) if readable
                             else 'null')
         self.assertEqual({'ended': True, 'names': ['b']}, report)
+
+
+class TestKeepChecking(BackgroundTestCase):
+    """A serving process checks on schedule, with no lookup to start it."""
+
+    def wait_for_a_new_table(self):
+        """Whether a new table was swapped in within the deadline."""
+        loaded_at = self.registry.status.loaded_at
+        for _ in range(int(LOOKUP_DEADLINE / 0.05)):
+            if self.registry.status.loaded_at != loaded_at:
+                return True
+            time.sleep(0.05)    # the ticker's clock is the real one
+        return False
+
+    def test_due_check_starts_without_a_lookup(self):
+        self.registry.keep_checking()
+        self.source.set_entries([entry('b')])
+        self.now += 60
+        self.assertTrue(self.wait_for_a_new_table())
+
+    def test_forked_child_keeps_checking(self):
+        self.registry.keep_checking()
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            try:
+                self.source.set_entries([entry('b')])
+                self.now += 60
+                os.write(write_end, json.dumps(
+                    self.wait_for_a_new_table()).encode())
+            finally:
+                os._exit(0)
+        os.close(write_end)
+        self.addCleanup(os.waitpid, pid, 0)
+        self.addCleanup(os.close, read_end)
+        readable, _, _ = select.select([read_end], [], [],
+                                       fakes.CHECK_WAIT)
+        self.assertTrue(json.loads(os.read(read_end, 64) if readable
+                                   else 'false'))
 
 
 class TestEmptied(BackgroundTestCase):

@@ -20,6 +20,7 @@ configuration file of a :class:`ConfigFileFixture`.
 import json
 import os
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -54,6 +55,31 @@ NO_SOURCES_CONF_TEXT = """
 [pci]
 alias = {"name": "gpu", "vendor_id": "10de", "product_id": "1db6"}
 """
+
+#: A service on a SQLite database (``path``), checked every second.
+DATABASE_CONF_TEXT = """
+[pci_alias]
+sources = database
+refresh_interval = 1
+[pci_alias_database]
+connection = sqlite:///%(path)s
+[pci_alias_api]
+auth_strategy = noauth
+"""
+GPU_JSON = '{"name": "gpu", "vendor_id": "10de", "product_id": "1db6"}'
+NIC_JSON = '{"name": "nic", "vendor_id": "8086", "product_id": "1528"}'
+MANAGE = os.path.join(os.path.dirname(sys.executable),
+                      'nova-pci-alias-manage')
+
+
+def manage(config_files, *args):
+    """Run nova-pci-alias-manage; raise if it fails."""
+    command = [MANAGE]
+    for path in config_files:
+        command += ['--config-file', path]
+    subprocess.run(command + list(args), check=True, capture_output=True,
+                   timeout=60)
+
 
 #: The WSGI entry point that the documentation gives the servers.
 ENTRY_POINT = 'nova_pci_alias.wsgi.api:application'
@@ -205,6 +231,23 @@ class ServerCommandTests:
         server = self.start(INVALID_CONF_TEXT)
         server.wait_until_serving()
         self.assertEqual(503, get(server.url + '/healthcheck')[0])
+
+    def test_first_requests_after_an_interval_get_a_change(self):
+        # Each worker checks the database on schedule: without that, the
+        # first request a worker gets after a change starts the check and
+        # is answered from the table it had.
+        config = self.useFixture(ConfigFileFixture(DATABASE_CONF_TEXT % {
+            'path': os.path.join(self.useFixture(fixtures.TempDir()).path,
+                                 'aliases.sqlite')}))
+        manage([config.path], 'db', 'sync')
+        manage([config.path], 'alias', 'create', GPU_JSON)
+        server = self.useFixture(WSGIServerProcess(
+            [self.SERVER] + list(self.ARGV)))
+        server.wait_until_serving()
+        manage([config.path], 'alias', 'create', NIC_JSON)
+        time.sleep(3)       # the interval is one second
+        self.assertEqual([['gpu', 'nic']] * 2, [
+            names(get(server.url + '/v1/aliases')[2]) for _ in range(2)])
 
     def test_refuses_to_start_without_sources(self):
         server = self.start(NO_SOURCES_CONF_TEXT)
