@@ -27,6 +27,7 @@ so that a script reads them the same way whichever tool it runs; the
 documentation lists them in ``doc/source/cli/index.rst``.
 """
 
+import argparse
 import importlib.metadata
 import sys
 
@@ -151,6 +152,24 @@ class Command:
                           for code in self.exit_codes)
         return ('Exit codes: %s. Errors are one line each on standard '
                 'error.' % codes)
+
+
+def counting(least, what):
+    """An argument parser ``type``: an integer of at least ``least``.
+
+    :param what: what the number is, for the error, as ``a revision``.
+    """
+    def parse(text):
+        try:
+            value = int(text)
+        except ValueError:
+            value = least - 1
+        if value < least:
+            raise argparse.ArgumentTypeError(
+                '%s must be an integer of at least %d, not %r' % (
+                    what, least, text))
+        return value
+    return parse
 
 
 def version():

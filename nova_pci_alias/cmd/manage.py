@@ -49,7 +49,6 @@ URLs in errors
 have their password masked.
 """
 
-import argparse
 import logging as py_logging
 import os
 import sys
@@ -327,23 +326,9 @@ def do_alias_export(conf, out):
                                 % (path, exc.strerror))
 
 
-def _counting(least, what):
-    def parse(text):
-        try:
-            value = int(text)
-        except ValueError:
-            value = least - 1
-        if value < least:
-            raise argparse.ArgumentTypeError(
-                '%s must be an integer of at least %d, not %r' % (
-                    what, least, text))
-        return value
-    return parse
-
-
-_revision = _counting(0, 'a revision')
-_seconds = _counting(0, 'a number of seconds')
-_positive = _counting(1, 'a number of changes')
+_revision = common.counting(0, 'a revision')
+_seconds = common.counting(0, 'a number of seconds')
+_positive = common.counting(1, 'a number of changes')
 
 
 def _add_parsers(subparsers):

@@ -39,12 +39,7 @@ SHORT_FIELDS = ('host', 'service', 'pid', 'revision', 'behind', 'overdue',
                 'not_heard_from', 'last_error')
 
 
-def _seconds(text):
-    """The argument parser's ``type`` of a number of seconds: an int ≥ 0."""
-    value = int(text)
-    if value < 0:
-        raise ValueError(text)
-    return value
+_seconds = common.counting(0, 'a number of seconds')
 
 
 class ListConsumers(command.Lister):

@@ -28,6 +28,7 @@ from osc_lib.cli import format_columns
 from osc_lib.command import command
 from osc_lib import exceptions
 
+from nova_pci_alias.cmd import common
 from nova_pci_alias.osc.v1 import aliases
 
 #: The fields of a change, as the service gives them, in display order.
@@ -41,12 +42,8 @@ SHORT_FIELDS = ('revision', 'created_at', 'operation', 'alias', 'user_id',
 TABLE_FIELDS = ('before', 'after')
 
 
-def _revision(text):
-    """The argument parser's ``type`` of a revision: an integer ≥ 1."""
-    value = int(text)
-    if value < 1:
-        raise ValueError(text)
-    return value
+_revision = common.counting(1, 'a revision')
+_count = common.counting(1, 'a number of changes')
 
 
 class History(command.Lister):
@@ -59,7 +56,7 @@ class History(command.Lister):
             help='Show this change, with the whole table before and after '
                  'it, instead of the list')
         parser.add_argument(
-            '--limit', metavar='<limit>', type=_revision,
+            '--limit', metavar='<limit>', type=_count,
             help='List at most <limit> changes')
         parser.add_argument(
             '--marker', metavar='<revision>', type=_revision,

@@ -77,6 +77,12 @@ class TestConsumers(ConsumersTestCase):
                                 '--behind-after', '-1')
         self.assertEqual(2, result.returncode)
 
+    def test_negative_behind_after_error_says_what_is_wanted(self):
+        result = self.openstack('pci', 'alias', 'consumers',
+                                '--behind-after', '-1')
+        self.assertIn("a number of seconds must be an integer of at least "
+                      "0, not '-1'", result.stderr)
+
 
 class TestExitStatus(ConsumersTestCase):
 

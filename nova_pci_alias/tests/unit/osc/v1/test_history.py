@@ -76,6 +76,12 @@ class TestHistory(HistoryTestCase):
         self.assertEqual([self.first],
                          [change['revision'] for change in listed])
 
+    def test_revision_zero_is_refused_saying_what_is_wanted(self):
+        result = self.openstack('pci', 'alias', 'history', '0')
+        self.assertEqual((2, True), (
+            result.returncode, "a revision must be an integer of at least "
+            "1, not '0'" in result.stderr))
+
     def test_revision_shows_the_tables_before_and_after(self):
         shown = self.json_of('pci', 'alias', 'history', str(self.first))
         self.assertEqual(([GPU, NIC], [GPU_B, NIC]),
