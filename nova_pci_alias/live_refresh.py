@@ -13,12 +13,14 @@
 """Live refresh: a new alias table reaches a running Nova process.
 
 With ``live_refresh = true`` in the driver's group, a :class:`LiveRefresh`
-runs one daemon thread per process (a green thread where eventlet has
-patched ``threading``).  Every ``[pci_alias] refresh_interval`` seconds, or
-at once when the configuration is mutated (``SIGHUP`` under oslo.service's
-eventlet backend calls oslo.config's mutate hooks), it checks the driver's
-sources with :meth:`nova_pci_alias.registry.AliasRegistry.check`.  When the
-table changed and is valid, it hands it over:
+makes the driver's registry check its sources on schedule
+(:meth:`nova_pci_alias.registry.AliasRegistry.keep_checking`: one daemon
+thread per process, a green thread where eventlet has patched
+``threading``), every ``[pci_alias] refresh_interval`` seconds, and at once
+when the configuration is mutated (``SIGHUP`` under oslo.service's
+eventlet backend calls oslo.config's mutate hooks).  After each check,
+when the table changed and is valid, it hands it over, in the check's
+thread:
 
 #. the driver's source serves the new table from then on, and oslo.config
    answers it for ``[pci] alias`` (:mod:`nova_pci_alias.nova_caches` says
@@ -33,16 +35,12 @@ table changed and is valid, it hands it over:
 An invalid table never gets that far: the registry keeps the last good one
 and logs the failure once per outage, and its recovery.
 
-Threads do not survive a fork: the thread is started again in the child
-(:mod:`nova_pci_alias.forks`).  Under uWSGI without ``lazy-apps``, the
-application is loaded in the master and the workers are forked from C
-without Python's fork handlers; the refresh installs uWSGI's
-``post_fork_hook`` (keeping any hook set before) to run them.  A uWSGI
-that runs without Python threads (older uWSGI without ``enable-threads``)
-cannot run the check at all: that is reported as unsupported.
+The registry starts its thread again in a forked child, uWSGI's workers
+included (:mod:`nova_pci_alias.forks`).  A uWSGI that runs without Python
+threads (older uWSGI without ``enable-threads``) cannot run the checks at
+all: that is reported as unsupported.
 """
 
-import os
 import sys
 import threading
 import weakref
@@ -50,37 +48,27 @@ import weakref
 from oslo_config import cfg
 from oslo_log import log as logging
 
-from nova_pci_alias import forks
 from nova_pci_alias import nova_caches
 from nova_pci_alias import outage
 
 LOG = logging.getLogger(__name__)
 
-#: The shortest time between two checks, in seconds, whatever
-#: ``refresh_interval`` says (0 means "on every lookup" to the registry).
-MIN_INTERVAL = 1.0
-
-#: The live refreshes of this process, to start again after a fork.
-_RUNNING: weakref.WeakSet = weakref.WeakSet()
+#: The live refreshes of this process.
+_STARTED: weakref.WeakSet = weakref.WeakSet()
 
 
 def active():
-    """The live refreshes started in this process, in no order.
+    """The live refreshes started in this process and not stopped.
 
     For tests, benchmarks and health checks: each is a
     :class:`LiveRefresh` (see :attr:`LiveRefresh.running`).
     """
-    return [refresh for refresh in list(_RUNNING)
-            if refresh._pid == os.getpid() and not refresh._stopped]
-
-
-def _uwsgi():
-    return sys.modules.get('uwsgi')
+    return [refresh for refresh in list(_STARTED) if not refresh._stopped]
 
 
 def unsupported_reason(conf):
     """Why live refresh cannot work in this process, or None when it can."""
-    uwsgi = _uwsgi()
+    uwsgi = sys.modules.get('uwsgi')
     if uwsgi is not None and not getattr(uwsgi, 'has_threads', True):
         return ('uWSGI runs this application without Python threads; set '
                 '"enable-threads = true" in its configuration')
@@ -88,12 +76,14 @@ def unsupported_reason(conf):
 
 
 class LiveRefresh:
-    """Checks the sources of one driver source and hands Nova new tables.
+    """Hands Nova each new valid table that the registry's checks find.
 
     :param conf: the :class:`~oslo_config.cfg.ConfigOpts` the source
         serves (Nova's), with ``[pci_alias] refresh_interval``.
     :param registry: the source's
-        :class:`~nova_pci_alias.registry.AliasRegistry`.
+        :class:`~nova_pci_alias.registry.AliasRegistry`, whose checks on
+        schedule (:meth:`~nova_pci_alias.registry.AliasRegistry.
+        keep_checking`) this starts.
     :param source: the driver's source, with ``served_table()``,
         ``serve(table)`` (which returns the table's ``[pci] alias``
         values) and ``answers(location)`` (whether a
@@ -106,11 +96,9 @@ class LiveRefresh:
         self._source = source
         self._values_set = None     # what this refresh gave oslo.config
         self._stopped = False
+        self._started = False
         self._refused = None        # the last table Nova refused
-        self._pid = None
-        self._thread = None
-        self._wake = threading.Event()
-        self._hooked = False
+        self._handing_over = threading.Lock()
         self._refusing = outage.Outage(
             LOG, 'Nova refused the new PCI alias table of %(count)d '
             'aliases; it keeps using the previous table until the sources '
@@ -119,79 +107,67 @@ class LiveRefresh:
             'aliases.')
 
     @property
-    def interval(self):
-        """Seconds between two checks."""
-        return max(MIN_INTERVAL,
-                   float(self._conf.pci_alias.refresh_interval))
-
-    @property
     def running(self):
-        """Whether this process's check thread is alive."""
-        thread = self._thread
-        return (not self._stopped and self._pid == os.getpid()
-                and thread is not None and thread.is_alive())
+        """Whether this process checks the sources on schedule."""
+        return not self._stopped and self._registry.checking
 
     def start(self):
-        """Start the check thread of this process, once."""
-        if self._stopped or self._pid == os.getpid():
+        """Check the sources on schedule from now on; once."""
+        if self._started or self._stopped:
             return
-        self._pid = os.getpid()
-        self._wake = threading.Event()
-        if not self._hooked:
-            self._hooked = True
-            self._conf.register_mutate_hook(self._on_mutate)
-            forks.hook_uwsgi()
-        _RUNNING.add(self)
-        thread = threading.Thread(target=self._run, daemon=True,
-                                  name='nova-pci-alias-live-refresh')
-        self._thread = thread
-        thread.start()
+        self._started = True
+        _STARTED.add(self)
+        self._conf.register_mutate_hook(self._on_mutate)
+        self._registry.on_check(self._on_check)
+        self._registry.keep_checking()
         LOG.info('nova_pci_alias live refresh: checking the PCI alias '
                  'sources every %(interval)g seconds; Nova uses a new '
                  'valid table without a restart.',
-                 {'interval': self.interval})
+                 {'interval': self._conf.pci_alias.refresh_interval})
 
     def stop(self):
         """Stop checking; the table served now stays."""
         self._stopped = True
-        _RUNNING.discard(self)
-        self._wake.set()
+        self._registry.stop_checking()
 
     def check_now(self):
-        """Make the thread check at once (as a mutate hook does)."""
-        self._wake.set()
+        """Start a check at once (as a mutate hook does)."""
+        if not self._stopped:
+            self._registry.check_soon()
 
     def _on_mutate(self, conf, fresh):
         LOG.info('nova_pci_alias live refresh: the configuration was '
                  'reloaded; checking the PCI alias sources now.')
         self.check_now()
 
-    def _run(self):
-        pid = self._pid
-        while not self._stopped and self._pid == pid:
-            wake = self._wake
-            wake.wait(self.interval)
-            wake.clear()
-            if self._stopped:
-                return
-            tried = outage.attempt(self.check_once)
-            if tried.error is not None:
-                # check() keeps the last good table and logs the sources'
-                # failures; this is a failure of the hand-over itself.
-                LOG.error('nova_pci_alias live refresh stopped: %s',
-                          tried.error)
-                self.stop()
+    def _on_check(self, table):
+        if self._stopped:
+            return
+        tried = outage.attempt(self.offer, table)
+        if tried.error is not None:
+            # The registry logs the sources' failures and keeps the last
+            # good table; this is a failure of the hand-over itself.
+            LOG.error('nova_pci_alias live refresh stopped: %s',
+                      tried.error)
+            self.stop()
 
     def check_once(self):
-        """Check the sources and hand a new valid table to Nova.
+        """Check the sources now, in this thread, and offer the table.
 
         :returns: True when Nova uses a new table now.
         """
-        table = self._registry.check()
-        old = self._source.served_table()
-        if table is old or table is self._refused:
-            return False
-        return self._hand_over(old, table)
+        return self.offer(self._registry.check())
+
+    def offer(self, table):
+        """Hand ``table`` to Nova unless Nova has it or refused it.
+
+        :returns: True when Nova uses a new table now.
+        """
+        with self._handing_over:
+            old = self._source.served_table()
+            if table is old or table is self._refused:
+                return False
+            return self._hand_over(old, table)
 
     def _owns_value(self):
         """Whether Nova's ``[pci] alias`` is the driver's, or ours to set."""
@@ -244,11 +220,3 @@ class LiveRefresh:
         LOG.warning('nova_pci_alias live refresh is off in this process: '
                     '%s. Nova keeps the aliases it has; restart the service '
                     'to use a changed table.', reason)
-
-
-@forks.in_child_after_fork
-def _after_fork_in_child():
-    # The parent's check thread does not exist here: start this process's.
-    for refresh in list(_RUNNING):
-        if refresh._pid is not None and not refresh._stopped:
-            refresh.start()

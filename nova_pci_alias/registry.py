@@ -316,6 +316,7 @@ class AliasRegistry:
         self._status = _NEVER_CHECKED
         self._keep_checking = False
         self._ticker = None
+        self._listeners: list[typing.Callable[[alias.AliasTable], None]] = []
         self._reset_threads()
         _REGISTRIES.add(self)
 
@@ -485,9 +486,42 @@ class AliasRegistry:
         checks themselves are the same.  The thread ends when the registry
         is no longer used.  Call it once the first table has loaded.
         """
+        if self._keep_checking:
+            return
         self._keep_checking = True
         forks.hook_uwsgi()
         self._start_ticker()
+
+    def stop_checking(self) -> None:
+        """Stop the checks that :meth:`keep_checking` started."""
+        self._keep_checking = False
+        self._ticker = None
+
+    @property
+    def checking(self) -> bool:
+        """Whether this process checks on schedule now (its thread runs)."""
+        ticker = self._ticker
+        return (self._keep_checking and ticker is not None
+                and ticker.is_alive())
+
+    def check_soon(self) -> None:
+        """Start a background check now, due or not (unless one runs)."""
+        if self._loaded is None:
+            return
+        self._next_check = 0.0
+        self._start_check()
+
+    def on_check(self, listener: typing.Callable[[alias.AliasTable], None]
+                 ) -> None:
+        """Call ``listener(table)`` after each background check.
+
+        In the check's thread, once the sources have heard of it, with the
+        table served after the check (the same object when nothing
+        changed).  No other check starts until the listener returns.  A
+        listener that raises is logged, and called again after the next
+        check.
+        """
+        self._listeners.append(listener)
 
     def _start_ticker(self):
         ticker = threading.Thread(target=_tick, args=(weakref.ref(self),),
@@ -565,10 +599,19 @@ class AliasRegistry:
             with self._lock:
                 self._check_keeping_last_good()
             self._report()
+            self._tell_listeners()
         finally:
             with self._checks:
                 self._checker = self._check_started = None
                 self._checks.notify_all()
+
+    def _tell_listeners(self):
+        table = self._loaded.table
+        for listener in list(self._listeners):
+            tried = outage.attempt(listener, table)
+            if tried.error is not None:
+                LOG.error('A listener of the PCI alias table failed after a '
+                          'check: %s', tried.error)
 
     def _check_keeping_last_good(self):
         tried = outage.attempt(self._checked, self._reload)

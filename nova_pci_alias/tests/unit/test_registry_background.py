@@ -237,6 +237,27 @@ class TestKeepChecking(BackgroundTestCase):
         self.now += 60
         self.assertTrue(self.wait_for_a_new_table())
 
+    def test_check_soon_checks_before_it_is_due(self):
+        self.source.set_entries([entry('b')])
+        self.registry.check_soon()
+        fakes.wait_for_check(self.registry)
+        self.assertEqual(['b'], list(self.registry.get_table()))
+
+    def test_listener_hears_the_new_table(self):
+        heard = []
+        self.registry.on_check(lambda table: heard.append(list(table)))
+        self.source.set_entries([entry('b')])
+        self.registry.check_soon()
+        fakes.wait_for_check(self.registry)
+        self.assertEqual([['b']], heard)
+
+    def test_failing_listener_is_logged(self):
+        self.registry.on_check(lambda table: 1 / 0)
+        self.registry.check_soon()
+        fakes.wait_for_check(self.registry)
+        self.assertIn('ERROR A listener of the PCI alias table failed '
+                      'after a check: division by zero', self.logger.output)
+
     def test_forked_child_keeps_checking(self):
         self.registry.keep_checking()
         read_end, write_end = os.pipe()
